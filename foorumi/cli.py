@@ -1,0 +1,115 @@
+"""The ``foorumi`` command: serve, worker, beat, migrate, user create, demo."""
+
+import argparse
+import getpass
+import secrets
+import sys
+
+from shared import config
+
+
+def cmd_migrate(args):
+    """Bring every database to the newest schema."""
+    from foorumi.migrations import make_revision, upgrade_all
+
+    if args.revision:
+        make_revision(args.component, args.revision)
+        return 0
+    upgrade_all()
+    print("foorumi: databases are up to date")
+    return 0
+
+
+def cmd_user_create(args):
+    """Create a staff user with one or more roles."""
+    from foorumi.apps import create_portal
+    from shared.auth import accounts_db, create_user
+
+    password = args.password or (
+        getpass.getpass("Password: ") if sys.stdin.isatty() else secrets.token_urlsafe(12)
+    )
+    with create_portal().app_context():
+        create_user(args.email, args.name or args.email, password, args.role)
+        accounts_db.session.commit()
+    print(f"foorumi: created {args.email} ({', '.join(args.role)}) with password {password}")
+    return 0
+
+
+def cmd_demo(args):
+    """Seed demo data and print the demo staff logins."""
+    from foorumi.demo import seed
+
+    seed()
+    return 0
+
+
+def cmd_worker(args):
+    """Run a Celery worker for the given queues (default: all four)."""
+    from foorumi.runner import run_worker
+
+    return run_worker(args.queues, args.concurrency, args.pool)
+
+
+def cmd_beat(args):
+    """Run Celery beat: the outbox relays, reminders and other periodic work."""
+    from foorumi.runner import run_beat
+
+    return run_beat()
+
+
+def cmd_serve(args):
+    """Serve the whole suite on one port, with a worker and beat beside it."""
+    from foorumi.runner import serve
+
+    return serve(args.host, args.port, with_worker=not args.no_worker)
+
+
+def build_parser():
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="foorumi", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="serve everything at http://HOST:PORT/ (embedded mode)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-worker", action="store_true", help="do not start a worker and beat")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run a Celery worker")
+    p.add_argument("--queues", default=",".join(config.SERVICES))
+    p.add_argument("--concurrency", type=int, default=2)
+    p.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("beat", help="run Celery beat")
+    p.set_defaults(func=cmd_beat)
+
+    p = sub.add_parser("migrate", help="run the database migrations")
+    p.add_argument("--revision", metavar="MESSAGE", help="autogenerate a revision instead")
+    p.add_argument("--component", default="registration",
+                   choices=["accounts", *config.SERVICES])
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo", help="seed demo data and print the demo logins")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("user", help="manage staff users")
+    user_sub = p.add_subparsers(dest="user_command", required=True)
+    c = user_sub.add_parser("create", help="create a staff user")
+    c.add_argument("--email", required=True)
+    c.add_argument("--name")
+    c.add_argument("--password", help="default: ask, or generate one when not on a terminal")
+    c.add_argument("--role", action="append", required=True,
+                   choices=["admin", "secretary", "moderator", "working_group", "communications"])
+    c.set_defaults(func=cmd_user_create)
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``foorumi`` console script."""
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The registration service's URL table: public pages, staff pages and the JSON API."""
+
+from flask import Blueprint
+
+from services.registration import api, public, staff
+from shared.web.ratelimit import make_limiter, public_form_limits
+
+limiter = make_limiter("registration")
+
+bp = Blueprint("registration_public", __name__, template_folder="templates")
+bp.add_url_rule("/", view_func=public.list_events)
+bp.add_url_rule("/events/<int:event_id>", view_func=public.show_event)
+bp.add_url_rule("/events/<int:event_id>.ics", view_func=public.event_ics)
+bp.add_url_rule("/events/<int:event_id>/register", methods=["GET", "POST"],
+                view_func=public_form_limits(limiter)(public.register))
+bp.add_url_rule("/manage/<token>", view_func=public.manage)
+bp.add_url_rule("/manage/<token>/mode", methods=["POST"], view_func=public.change_mode)
+bp.add_url_rule("/manage/<token>/cancel", methods=["GET", "POST"], view_func=public.cancel)
+bp.add_url_rule("/materials/<int:material_id>", view_func=public.download_material)
+
+staff_bp = Blueprint("registration_staff", __name__, template_folder="templates")
+staff_bp.add_url_rule("/events", view_func=staff.list_events)
+staff_bp.add_url_rule("/events/new", methods=["GET", "POST"], view_func=staff.create_event)
+staff_bp.add_url_rule("/events/<int:event_id>", view_func=staff.show_event)
+staff_bp.add_url_rule("/events/<int:event_id>/edit", methods=["GET", "POST"],
+                      view_func=staff.edit_event)
+staff_bp.add_url_rule("/events/<int:event_id>/agenda", methods=["POST"],
+                      view_func=staff.add_agenda_item)
+staff_bp.add_url_rule("/agenda/<int:item_id>/edit", methods=["GET", "POST"],
+                      view_func=staff.edit_agenda_item)
+staff_bp.add_url_rule("/agenda/<int:item_id>/delete", methods=["POST"],
+                      view_func=staff.delete_agenda_item)
+staff_bp.add_url_rule("/agenda/<int:item_id>/materials", methods=["POST"],
+                      view_func=staff.upload_material)
+staff_bp.add_url_rule("/materials/<int:material_id>/delete", methods=["POST"],
+                      view_func=staff.delete_material)
+staff_bp.add_url_rule("/events/<int:event_id>/questions", methods=["POST"],
+                      view_func=staff.add_question)
+staff_bp.add_url_rule("/questions/<int:question_id>/delete", methods=["POST"],
+                      view_func=staff.delete_question)
+staff_bp.add_url_rule("/events/<int:event_id>/publish", methods=["GET", "POST"],
+                      view_func=staff.publish_event)
+staff_bp.add_url_rule("/events/<int:event_id>/cancel", methods=["POST"],
+                      view_func=staff.cancel_event)
+staff_bp.add_url_rule("/events/<int:event_id>/recording", methods=["POST"],
+                      view_func=staff.set_recording)
+staff_bp.add_url_rule("/events/<int:event_id>/invitations", methods=["POST"],
+                      view_func=staff.invite)
+staff_bp.add_url_rule("/events/<int:event_id>/registrations", view_func=staff.list_registrations)
+staff_bp.add_url_rule("/events/<int:event_id>/registrations.csv",
+                      view_func=staff.export_registrations)
+staff_bp.add_url_rule("/events/<int:event_id>/checkin", view_func=staff.checkin_page)
+staff_bp.add_url_rule("/registrations/<int:registration_id>/checkin", methods=["POST"],
+                      view_func=staff.check_in)
+
+
+def register_blueprints(app):
+    """Attach the public pages at /, staff pages at /staff and the API at /api/v1."""
+    app.register_blueprint(bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    api.init_api(app)

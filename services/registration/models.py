@@ -1,0 +1,247 @@
+"""The registration service's data: annual clock, events, agenda, materials, questions, registrations."""
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shared.db import Database, make_base, utcnow
+from shared.outbox import outbox_models
+from shared.tokens import spent_tokens_table
+
+Base = make_base()
+db = Database("registration", Base)
+OutboxMessage, ProcessedMessage = outbox_models(Base)
+spent_tokens = spent_tokens_table(Base.metadata)
+
+
+class EventKind(enum.StrEnum):
+    """An open forum, or an invite-only targeted session (single procurement, service voucher)."""
+
+    FORUM = "forum"
+    TARGETED = "targeted"
+
+
+class EventStatus(enum.StrEnum):
+    """Where an event is in its life."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
+class Theme(enum.StrEnum):
+    """The annual clock's recurring themes."""
+
+    BUDGET = "budget"  # budget, procurement plan, general part of the service-voucher rulebooks
+    STRATEGY = "strategy"  # strategy and futures work
+    WELLBEING = "wellbeing"  # wellbeing report and plan, and their follow-up
+    OTHER = "other"
+
+
+class AttendanceMode(enum.StrEnum):
+    """How a registrant attends."""
+
+    ONSITE = "onsite"
+    REMOTE = "remote"
+
+
+class RegistrationStatus(enum.StrEnum):
+    """A registration's state; only CONFIRMED on-site registrations take a seat."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class QuestionKind(enum.StrEnum):
+    """The kinds of custom question a secretary can add to an event's form."""
+
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    CHECKBOX = "checkbox"
+
+
+def _enum(kind):
+    """A portable string column for a StrEnum (no database enum types to migrate)."""
+    return sa.Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Event(Base):
+    """A forum or targeted session on the annual clock."""
+
+    __tablename__ = "events"
+    #: the event's id, used in URLs
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: open forum or invite-only targeted session
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind), default=EventKind.FORUM)
+    #: the event's name as shown publicly
+    title: Mapped[str] = mapped_column(sa.String(200))
+    #: Markdown; rendered sanitized
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the annual clock's theme
+    theme: Mapped[Theme] = mapped_column(_enum(Theme), default=Theme.OTHER)
+    #: start and end (UTC)
+    starts_at: Mapped[dt.datetime]
+    ends_at: Mapped[dt.datetime]
+    #: where the on-site part takes place
+    venue: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: on-site seats; remote has no cap
+    onsite_capacity: Mapped[int] = mapped_column(default=0)
+    #: the remote meeting link: never public, only remote attendees get it
+    remote_join_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: registration is open between these times (UTC); NULL opens at publication / closes at start
+    registration_opens_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    registration_closes_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: draft, published, cancelled, held
+    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.DRAFT)
+    #: when it was published (UTC)
+    published_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: an admin's reason for publishing with less than the policy's lead time, and who gave it
+    publish_override_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    publish_override_by: Mapped[str | None] = mapped_column(sa.String(254), default=None)
+    #: the recording's link and when it was published; it shows for the policy's number of days
+    recording_url: Mapped[str | None] = mapped_column(sa.String(500), default=None)
+    recording_published_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: bumped under the seat lock; also the row every seat change locks
+    seat_version: Mapped[int] = mapped_column(default=0)
+    #: bookkeeping (UTC)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    agenda_items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="event", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="event", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def year(self):
+        """The annual clock year the event belongs to."""
+        return self.starts_at.year
+
+
+class AgendaItem(Base):
+    """One item of an event's agenda; each becomes a feedback topic."""
+
+    __tablename__ = "agenda_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: order on the agenda, from 1
+    position: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    #: Markdown; rendered sanitized
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    presenter_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: receives the memo; never shown publicly
+    presenter_email: Mapped[str] = mapped_column(sa.String(254), default="")
+
+    event: Mapped[Event] = relationship(back_populates="agenda_items")
+    materials: Mapped[list["Material"]] = relationship(
+        back_populates="agenda_item", order_by="Material.id", cascade="all, delete-orphan"
+    )
+
+
+class Material(Base):
+    """A background document attached to an agenda item, stored in the database (stateless web)."""
+
+    __tablename__ = "materials"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    #: the uploaded file's name, cleaned
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    #: one of the allowed document types (PDF, DOCX, PPTX, XLSX)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    #: bytes
+    size: Mapped[int]
+    #: the file itself, loaded only when downloaded
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    agenda_item: Mapped[AgendaItem] = relationship(back_populates="materials")
+
+
+class Question(Base):
+    """A custom question on an event's registration form."""
+
+    __tablename__ = "questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind))
+    #: the question as asked
+    label: Mapped[str] = mapped_column(sa.String(300))
+    required: Mapped[bool] = mapped_column(default=False)
+    #: the choices of single and multiple choice questions
+    options: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+    event: Mapped[Event] = relationship(back_populates="questions")
+
+
+class Invitation(Base):
+    """An invitation to a targeted session; its token opens the registration form."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (sa.UniqueConstraint("event_id", "email"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: the invitee's address, lowercased
+    email: Mapped[str] = mapped_column(sa.String(254))
+    #: the secret in the invitation link
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Registration(Base):
+    """One person's registration for one event."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # one active registration per event and email: registering twice creates nothing new
+        sa.Index(
+            "uq_registrations_active_email", "event_id", "email", unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        ),
+        sa.Index("ix_registrations_event_mode_status", "event_id", "attendance_mode", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: lowercased
+    email: Mapped[str] = mapped_column(sa.String(254))
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    #: Y-tunnus, validated with its check digit; optional
+    business_id: Mapped[str | None] = mapped_column(sa.String(9), default=None)
+    municipality: Mapped[str] = mapped_column(sa.String(100))
+    attendance_mode: Mapped[AttendanceMode] = mapped_column(_enum(AttendanceMode))
+    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus))
+    #: question id (as string) -> the answer (str, list of str, or bool)
+    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    dietary_needs: Mapped[str] = mapped_column(sa.String(500), default="")
+    accessibility_needs: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: when the registrant accepted the privacy notice (required)
+    privacy_consent_at: Mapped[dt.datetime]
+    newsletter_opt_in: Mapped[bool] = mapped_column(default=False)
+    #: the language emails go out in
+    locale: Mapped[str] = mapped_column(sa.String(2), default="fi")
+    #: the secret of the manage link
+    manage_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: waiting-list order: the time the registrant joined it (UTC)
+    waitlisted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: set at the door by the check-in page
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: set when the day-before reminder was written to the outbox
+    reminder_sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    event: Mapped[Event] = relationship()

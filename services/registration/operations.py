@@ -1,0 +1,305 @@
+"""State changes of the registration service. They flush and never commit; the caller commits.
+
+Seat rule (rule 4 of the house): every change that can take or free an on-site seat first takes
+the event's seat lock (:func:`lock_seats`), an UPDATE of the event row that PostgreSQL and SQLite
+both serialize, so any number of concurrent registrations confirms at most the capacity and the
+rest wait in order.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from services.registration import emails, queries
+from services.registration.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventStatus,
+    Invitation,
+    Registration,
+    RegistrationStatus,
+    db,
+)
+from shared import tokens
+from shared.db import utcnow
+
+
+class RegistrationError(Exception):
+    """A registration cannot be made or changed; ``str()`` is a message for the user."""
+
+
+class RegistrationClosed(RegistrationError):
+    """The event is not open for registration now."""
+
+
+class SeatsBusy(RegistrationError):
+    """The seat lock could not be had in time; the user should try again."""
+
+
+class PolicyViolation(Exception):
+    """Publishing would break the forum's policy; an admin may override with a reason."""
+
+
+def lock_seats(event_id):
+    """Take the event's seat lock until the transaction ends. Raises SeatsBusy after the timeout.
+
+    The lock is an UPDATE of the event row: a row lock on PostgreSQL (bounded by lock_timeout),
+    the database write lock on SQLite (bounded by busy_timeout). ``SEAT_LOCK_ENABLED=False`` is a
+    test-only switch that skips it, so the concurrency test can show it would overbook.
+    """
+    if not current_app.config["SEAT_LOCK_ENABLED"]:
+        return
+    session = db.session
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            timeout = int(current_app.config["SEAT_LOCK_TIMEOUT_SECONDS"] * 1000)
+            session.execute(sa.text(f"SET LOCAL lock_timeout = {timeout}"))
+        session.execute(
+            sa.update(Event).where(Event.id == event_id)
+            .values(seat_version=Event.seat_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+    except OperationalError as exc:
+        raise SeatsBusy() from exc
+
+
+def registration_open(event, now=None):
+    """Whether ``event`` takes registrations at ``now``."""
+    now = now or utcnow()
+    if event.status != EventStatus.PUBLISHED:
+        return False
+    opens = event.registration_opens_at or event.published_at or now
+    closes = event.registration_closes_at or event.starts_at
+    return opens <= now < closes
+
+
+def _seat_status(event):
+    """CONFIRMED if an on-site seat is free (caller holds the seat lock), else WAITLISTED."""
+    if queries.onsite_confirmed(event.id) < event.onsite_capacity:
+        return RegistrationStatus.CONFIRMED
+    return RegistrationStatus.WAITLISTED
+
+
+def _place(registration, event, mode):
+    """Set mode and status by the seat rules (caller holds the lock for on-site).
+
+    The seat count is taken before the registration changes, so it never counts itself.
+    """
+    status = RegistrationStatus.CONFIRMED
+    if mode == AttendanceMode.ONSITE:
+        status = _seat_status(event)
+    registration.attendance_mode = mode
+    registration.status = status
+    registration.waitlisted_at = utcnow() if status == RegistrationStatus.WAITLISTED else None
+
+
+def register(event, data, locale, invitation=None):
+    """Register someone for ``event``; returns (registration, created).
+
+    A second registration with the same email creates nothing: the existing one is returned with
+    created=False and the manage link is sent again. Never confirms more on-site seats than the
+    capacity. Raises RegistrationClosed, or SeatsBusy if the seat lock takes over its timeout.
+    """
+    if not registration_open(event):
+        raise RegistrationClosed()
+    if event.kind == EventKind.TARGETED and invitation is None:
+        raise RegistrationClosed()
+    email = data["email"].strip().lower()
+    existing = queries.active_registration(event.id, email)
+    if existing is not None:
+        emails.already_registered(existing)
+        return existing, False
+    mode = AttendanceMode(data["attendance_mode"])
+    if mode == AttendanceMode.ONSITE:
+        lock_seats(event.id)
+    registration = _new_registration(event, data, email, locale)
+    _place(registration, event, mode)
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+    except IntegrityError:
+        existing = queries.active_registration(event.id, email)
+        if existing is None:
+            raise
+        emails.already_registered(existing)
+        return existing, False
+    emails.registered(registration)
+    if registration.newsletter_opt_in:
+        emails.request_subscription(registration)
+    return registration, True
+
+
+def _new_registration(event, data, email, locale):
+    """A Registration from loaded form or API data (not yet placed or added)."""
+    return Registration(
+        event_id=event.id, event=event, email=email, name=data["name"],
+        organisation=data["organisation"], business_id=data.get("business_id") or None,
+        municipality=data["municipality"], answers=data.get("answers") or {},
+        dietary_needs=data.get("dietary_needs") or "",
+        accessibility_needs=data.get("accessibility_needs") or "",
+        privacy_consent_at=utcnow(), newsletter_opt_in=bool(data.get("newsletter_opt_in")),
+        locale=locale, manage_token=tokens.random_token(),
+    )
+
+
+def cancel(registration):
+    """Cancel a registration; a freed on-site seat goes to the first in line, who is emailed.
+
+    Cancelling twice changes nothing and returns False.
+    """
+    if registration.status == RegistrationStatus.CANCELLED:
+        return False
+    held_seat = (registration.attendance_mode == AttendanceMode.ONSITE
+                 and registration.status == RegistrationStatus.CONFIRMED)
+    if held_seat:
+        lock_seats(registration.event_id)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = utcnow()
+    registration.waitlisted_at = None
+    db.session.flush()
+    emails.cancelled(registration)
+    if held_seat:
+        promote_from_waitlist(registration.event)
+    return True
+
+
+def change_mode(registration, mode):
+    """Switch between on-site and remote; to on-site follows the seat rules. Returns the status.
+
+    Raises RegistrationError for a cancelled registration, SeatsBusy on lock timeout.
+    """
+    mode = AttendanceMode(mode)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError()
+    if registration.attendance_mode == mode:
+        return registration.status
+    event = registration.event
+    held_seat = (registration.attendance_mode == AttendanceMode.ONSITE
+                 and registration.status == RegistrationStatus.CONFIRMED)
+    lock_seats(event.id)
+    _place(registration, event, mode)
+    db.session.flush()
+    emails.mode_changed(registration)
+    if held_seat:
+        promote_from_waitlist(event)
+    return registration.status
+
+
+def promote_from_waitlist(event):
+    """Confirm waitlisted on-site registrations while seats are free (caller holds the lock).
+
+    Each promoted registrant is emailed. Returns the promoted registrations in order.
+    """
+    promoted = []
+    free = event.onsite_capacity - queries.onsite_confirmed(event.id)
+    while free > 0:
+        first = queries.first_waitlisted(event.id)
+        if first is None:
+            break
+        first.status = RegistrationStatus.CONFIRMED
+        first.waitlisted_at = None
+        db.session.flush()
+        emails.promoted(first)
+        promoted.append(first)
+        free -= 1
+    return promoted
+
+
+def set_capacity(event, capacity):
+    """Change the on-site capacity; added seats go to the waiting list in order."""
+    lock_seats(event.id)
+    event.onsite_capacity = capacity
+    db.session.flush()
+    return promote_from_waitlist(event)
+
+
+def publish(event, user, override_reason=None, now=None):
+    """Publish an event and announce it (``event.published``).
+
+    Refuses (PolicyViolation) with less than the policy's lead time before the start, unless an
+    admin gives ``override_reason``, which is recorded with who gave it.
+    """
+    now = now or utcnow()
+    if event.status != EventStatus.DRAFT:
+        raise PolicyViolation("not a draft")
+    lead = dt.timedelta(days=current_app.config["POLICY_PUBLISH_LEAD_DAYS"])
+    if event.starts_at - now < lead:
+        reason = (override_reason or "").strip()
+        if not reason or not user.has_role("admin"):
+            raise PolicyViolation("lead time")
+        event.publish_override_reason = reason
+        event.publish_override_by = user.email
+    event.status = EventStatus.PUBLISHED
+    event.published_at = now
+    db.session.flush()
+    emails.event_published(event)
+    return event
+
+
+def cancel_event(event):
+    """Cancel a published or draft event (registrants are told through their manage page)."""
+    event.status = EventStatus.CANCELLED
+    db.session.flush()
+
+
+def publish_recording(event, url, now=None):
+    """Set the recording link; it shows for the policy's number of days from now."""
+    event.recording_url = url
+    event.recording_published_at = now or utcnow()
+    db.session.flush()
+
+
+def recording_state(event, now=None):
+    """'none', 'available' or 'expired' for the event page."""
+    if not event.recording_url or not event.recording_published_at:
+        return "none"
+    days = current_app.config["POLICY_RECORDING_VISIBLE_DAYS"]
+    expires = event.recording_published_at + dt.timedelta(days=days)
+    return "available" if (now or utcnow()) < expires else "expired"
+
+
+def check_in(registration, attended=True):
+    """Mark a registrant as arrived (or undo it)."""
+    registration.checked_in_at = utcnow() if attended else None
+    db.session.flush()
+
+
+def invite(event, email):
+    """Invite ``email`` to a targeted session (once); the invitation email carries the link."""
+    email = email.strip().lower()
+    existing = db.session.scalar(
+        sa.select(Invitation).where(Invitation.event_id == event.id, Invitation.email == email)
+    )
+    if existing is not None:
+        return existing, False
+    invitation = Invitation(event_id=event.id, email=email, token=tokens.random_token())
+    db.session.add(invitation)
+    db.session.flush()
+    emails.invited(event, invitation)
+    return invitation, True
+
+
+def send_due_reminders(now=None):
+    """Write the day-before reminder of every confirmed registration now due; returns how many.
+
+    Driven by beat from the database (no broker ETAs); a registration is reminded once.
+    """
+    now = now or utcnow()
+    hours = current_app.config["REMINDER_HOURS_BEFORE"]
+    due = db.session.scalars(
+        sa.select(Registration).join(Event)
+        .where(Event.status == EventStatus.PUBLISHED,
+               Event.starts_at > now,
+               Event.starts_at <= now + dt.timedelta(hours=hours),
+               Registration.status == RegistrationStatus.CONFIRMED,
+               Registration.reminder_sent_at.is_(None))
+        .limit(1000)
+    ).all()
+    for registration in due:
+        registration.reminder_sent_at = now
+        emails.reminder(registration)
+    db.session.flush()
+    return len(due)

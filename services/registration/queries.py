@@ -1,0 +1,128 @@
+"""Read-only questions about events and registrations."""
+
+import sqlalchemy as sa
+
+from services.registration.models import (
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    db,
+)
+from shared.db import utcnow
+
+
+def count_registrations(event_id, mode, status):
+    """How many registrations of ``event_id`` are in ``mode`` and ``status``."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == event_id,
+            Registration.attendance_mode == mode,
+            Registration.status == status,
+        )
+    )
+
+
+def onsite_confirmed(event_id):
+    """Confirmed on-site registrations: the seats taken."""
+    return count_registrations(event_id, AttendanceMode.ONSITE, RegistrationStatus.CONFIRMED)
+
+
+def seats_left(event):
+    """On-site seats still free (never negative)."""
+    return max(event.onsite_capacity - onsite_confirmed(event.id), 0)
+
+
+def counts_by_event(event_ids):
+    """{event_id: {"onsite_confirmed", "onsite_waitlisted", "remote_registered"}} in one query."""
+    counts = {eid: {"onsite_confirmed": 0, "onsite_waitlisted": 0, "remote_registered": 0}
+              for eid in event_ids}
+    if not event_ids:
+        return counts
+    rows = db.session.execute(
+        sa.select(Registration.event_id, Registration.attendance_mode, Registration.status,
+                  sa.func.count(Registration.id))
+        .where(Registration.event_id.in_(event_ids),
+               Registration.status != RegistrationStatus.CANCELLED)
+        .group_by(Registration.event_id, Registration.attendance_mode, Registration.status)
+    )
+    for event_id, mode, status, n in rows:
+        if mode == AttendanceMode.REMOTE:
+            counts[event_id]["remote_registered"] += n
+        elif status == RegistrationStatus.CONFIRMED:
+            counts[event_id]["onsite_confirmed"] = n
+        else:
+            counts[event_id]["onsite_waitlisted"] = n
+    return counts
+
+
+def waitlist_position(registration):
+    """1 for the first in line; None if the registration is not waitlisted."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.attendance_mode == AttendanceMode.ONSITE,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            sa.or_(
+                Registration.waitlisted_at < registration.waitlisted_at,
+                sa.and_(Registration.waitlisted_at == registration.waitlisted_at,
+                        Registration.id < registration.id),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def first_waitlisted(event_id):
+    """The on-site registration first in line, or None."""
+    return db.session.scalar(
+        sa.select(Registration)
+        .where(Registration.event_id == event_id,
+               Registration.attendance_mode == AttendanceMode.ONSITE,
+               Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id)
+        .limit(1)
+    )
+
+
+def public_events(upcoming_only=False):
+    """Published open forums, soonest first (targeted sessions are never listed)."""
+    query = sa.select(Event).where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.HELD]),
+                                   Event.kind == EventKind.FORUM)
+    if upcoming_only:
+        query = query.where(Event.ends_at >= utcnow())
+    return db.session.scalars(query.order_by(Event.starts_at)).all()
+
+
+def active_registration(event_id, email):
+    """The registration of ``email`` for the event that is not cancelled, or None."""
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.email == email.strip().lower(),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+
+
+def by_manage_token(token):
+    """The registration whose manage link carries ``token``, or None."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(sa.select(Registration).where(Registration.manage_token == token))
+
+
+def forums_per_year():
+    """{year: number of forums published or held}, for the annual clock dashboard."""
+    year = sa.extract("year", Event.starts_at)
+    rows = db.session.execute(
+        sa.select(year, sa.func.count(Event.id))
+        .where(Event.kind == EventKind.FORUM,
+               Event.status.in_([EventStatus.PUBLISHED, EventStatus.HELD]))
+        .group_by(year).order_by(year)
+    )
+    return {int(y): n for y, n in rows}

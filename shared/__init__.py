@@ -1,0 +1,1 @@
+"""What every foorumi service needs and nothing domain-specific."""

@@ -1,0 +1,97 @@
+"""Configuration: defaults, then ``FOORUMI_*`` environment variables, then explicit overrides.
+
+Every setting has one name. The environment variable is that name prefixed with ``FOORUMI_``
+(``FOORUMI_REGISTRATION_DATABASE_URL``). The policy numbers of the forum's written policy live
+here and nowhere else.
+"""
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(os.environ.get("FOORUMI_INSTANCE_DIR", Path.cwd() / "instance")).resolve()
+
+SERVICES = ("registration", "feedback", "memo", "notify")
+LANGUAGES = ("fi", "sv", "en")
+
+
+def _sqlite(name):
+    """The embedded default database URL of one component: a SQLite file under instance/."""
+    return f"sqlite:///{INSTANCE_DIR / (name + '.sqlite')}"
+
+
+DEFAULTS = {
+    # -- the deployment
+    "SECRET_KEY": "dev-secret-change-me",
+    "ENV": "embedded",  # embedded | production | test
+    "PUBLIC_URL": "http://127.0.0.1:8000",
+    "DEV_MAILBOX": True,
+    "SESSION_COOKIE_SECURE": False,
+    # -- databases, one per service and one for staff accounts
+    "ACCOUNTS_DATABASE_URL": _sqlite("accounts"),
+    **{f"{s.upper()}_DATABASE_URL": _sqlite(s) for s in SERVICES},
+    "DATABASE_ECHO": False,
+    # -- the message broker (embedded: kombu's SQLAlchemy transport, no server)
+    "BROKER_URL": f"sqla+sqlite:///{INSTANCE_DIR / 'broker.sqlite'}",
+    "OUTBOX_RELAY_INTERVAL": 2.0,
+    "PUBLISH_IMMEDIATELY": True,
+    # -- mail
+    "MAIL_BACKEND": "devmailbox",  # devmailbox | smtp
+    "MAIL_FROM": "Foorumi <foorumi@hyvinvointialue.example>",
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": 1025,
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": False,
+    "SMTP_TIMEOUT": 10.0,
+    "MAIL_MAX_RETRIES": 5,
+    # -- rate limits on public forms
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_PER_IP": "30 per minute",
+    "RATELIMIT_PER_EMAIL": "5 per minute",
+    "RATELIMIT_LOGIN": "10 per minute",
+    # -- uploads and request size
+    "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+    "MATERIAL_MAX_BYTES": 20 * 1024 * 1024,
+    # -- the forum's written policy (toimintalinjaus)
+    "POLICY_PUBLISH_LEAD_DAYS": 7,
+    "POLICY_COMMENT_WINDOW_MIN_DAYS": 7,
+    "POLICY_RECORDING_VISIBLE_DAYS": 14,
+    "POLICY_FORUMS_PER_YEAR_MIN": 3,
+    "POLICY_FORUMS_PER_YEAR_MAX": 6,
+    # -- registration
+    "REMINDER_HOURS_BEFORE": 24,
+    "SEAT_LOCK_TIMEOUT_SECONDS": 3,
+    "SEAT_LOCK_ENABLED": True,  # test-only switch: False must make the concurrency test overbook
+    # -- time and language
+    "TIMEZONE": "Europe/Helsinki",
+    "DEFAULT_LOCALE": "fi",
+}
+
+
+def _coerce(raw, default):
+    """Turn an environment string into the type of its default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def load(overrides=None, environ=None):
+    """The settings: defaults, then FOORUMI_* environment variables, then ``overrides``."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        raw = environ.get("FOORUMI_" + name)
+        if raw is not None:
+            settings[name] = _coerce(raw, default)
+    settings.update(overrides or {})
+    return settings
+
+
+def database_url(settings, component):
+    """The database URL of one component (a service name or ``accounts``)."""
+    return settings[f"{component.upper()}_DATABASE_URL"]

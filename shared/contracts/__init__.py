@@ -1,0 +1,27 @@
+"""The messages services send each other, as marshmallow schemas.
+
+A message has a topic. A command (``notify.send_email``) has one receiver, the task of the same
+name. An event (``event.published``) is fanned out by the outbox relay to every task listed for it
+in :data:`ROUTES`. Payloads carry ids and plain values, never ORM objects; a breaking change gets a
+new ``_v2`` topic. Every payload has a ``message_id``, which receivers use to ignore redeliveries.
+"""
+
+from shared.contracts import events, notify
+from shared.contracts.base import Payload
+
+__all__ = ["Payload", "ROUTES", "SCHEMAS", "events", "notify"]
+
+
+#: topic -> the task names that receive it; commands route to themselves.
+ROUTES = {
+    notify.SEND_EMAIL: (notify.SEND_EMAIL,),
+    notify.REQUEST_SUBSCRIPTION: (notify.REQUEST_SUBSCRIPTION,),
+    events.EVENT_PUBLISHED: events.RECEIVERS[events.EVENT_PUBLISHED],
+}
+
+#: topic -> the schema its payload must load in.
+SCHEMAS = {
+    notify.SEND_EMAIL: notify.SendEmailPayload,
+    notify.REQUEST_SUBSCRIPTION: notify.RequestSubscriptionPayload,
+    events.EVENT_PUBLISHED: events.EventPublishedPayload,
+}

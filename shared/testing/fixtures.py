@@ -1,0 +1,111 @@
+"""Pytest fixtures shared by every service's tests.
+
+* ``backend`` — "sqlite" or "postgresql"; every test that uses ``settings`` runs on both.
+* ``settings`` — the overrides that point every component at the backend's test databases.
+* ``make_app(service)`` — a service's app on those databases, tables emptied before each test.
+* ``smtp`` — a real SMTP server in the test process.
+* ``login(client, *roles)`` — a staff user with those roles, logged in on ``client``.
+"""
+
+import itertools
+
+import pytest
+import sqlalchemy as sa
+
+from shared.db import dispose_engines, engine_for
+from shared.testing import databases
+from shared.testing.smtp import SMTPServer
+
+_user_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request):
+    """The database backend of this run of the tests."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_urls(backend, tmp_path_factory):
+    """{component: URL} of migrated test databases for the backend, dropped at the end."""
+    from foorumi.migrations import FOLDERS
+    from shared import migrate
+
+    if backend == "postgresql":
+        urls = databases.create_pg_databases()
+    else:
+        urls = databases.sqlite_urls(tmp_path_factory.mktemp("sqlite"))
+    for component, url in urls.items():
+        migrate.upgrade(component, FOLDERS[component], url)
+    yield urls
+    dispose_engines()
+    if backend == "postgresql":
+        databases.drop_pg_databases(urls)
+
+
+def _empty_tables(urls):
+    """Delete every row of every table (children first), keeping the schema."""
+    for url in urls.values():
+        engine = engine_for(url)
+        meta = sa.MetaData()
+        meta.reflect(engine)
+        with engine.begin() as conn:
+            for table in reversed(meta.sorted_tables):
+                if not table.name.startswith("alembic_version"):
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def settings(database_urls, tmp_path):
+    """Settings overrides for a test: its databases, no broker, no rate limits, no CSRF."""
+    _empty_tables(database_urls)
+    return {
+        "ENV": "test",
+        "SECRET_KEY": "test-secret",
+        "PUBLIC_URL": "http://localhost",
+        **{f"{c.upper()}_DATABASE_URL": url for c, url in database_urls.items()},
+        "BROKER_URL": "memory://",
+        "PUBLISH_IMMEDIATELY": False,
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_BACKEND": "devmailbox",
+        "DEV_MAILBOX": True,
+    }
+
+
+@pytest.fixture
+def make_app(settings):
+    """Build a service's app (``make_app("registration", RATELIMIT_ENABLED=True)``)."""
+    from foorumi.apps import FACTORIES, create_portal
+
+    def build(service, **overrides):
+        factory = create_portal if service == "portal" else FACTORIES[service]
+        return factory({**settings, **overrides})
+
+    return build
+
+
+@pytest.fixture
+def smtp():
+    """A running SMTP server; ``smtp.recorder`` has what it received."""
+    with SMTPServer() as server:
+        yield server
+
+
+def create_staff(app, *roles, password="correct horse battery"):
+    """A staff user with ``roles`` in the accounts database; returns (email, password)."""
+    from shared.auth import accounts_db, create_user
+
+    email = f"staff{next(_user_numbers)}@example.fi"
+    with app.app_context():
+        create_user(email, f"Staff {'/'.join(roles) or 'none'}", password, roles)
+        accounts_db.session.commit()
+    return email, password
+
+
+def login_as(app, client, *roles):
+    """Create a staff user with ``roles`` and log them in on ``client``; returns the email."""
+    email, password = create_staff(app, *roles)
+    response = client.post("/staff/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.data
+    return email

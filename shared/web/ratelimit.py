@@ -1,0 +1,49 @@
+"""Rate limits on public forms with Flask-Limiter: per IP and per email address.
+
+Storage is Redis in production (``FOORUMI_RATELIMIT_STORAGE_URI=redis://…``) and memory in the
+embedded mode; ``FOORUMI_RATELIMIT_ENABLED=0`` switches them off for load tests. Over the limit
+answers 429 with a readable page or a JSON error.
+"""
+
+from flask import current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+
+def _email_key():
+    """The email address the request is about (form or JSON), lowercased; else the IP."""
+    email = request.form.get("email")
+    if email is None and request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    if not isinstance(email, str) or not email.strip():
+        return "ip:" + get_remote_address()
+    return "email:" + email.strip().lower()
+
+
+def make_limiter(service):
+    """A limiter for one service, configured from its app's settings at init_app."""
+    return Limiter(key_func=get_remote_address, key_prefix=f"foorumi:{service}")
+
+
+def init_limiter(app, limiter):
+    """Apply the settings to Flask-Limiter's names and attach the limiter."""
+    app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"]
+    limiter.init_app(app)
+
+
+def public_form_limits(limiter):
+    """Decorate a view that takes a public form: per-IP and per-email limits on POST."""
+
+    def decorate(view):
+        view = limiter.limit(
+            lambda: current_app.config["RATELIMIT_PER_EMAIL"], key_func=_email_key,
+            methods=["POST"], scope="email",
+        )(view)
+        return limiter.limit(
+            lambda: current_app.config["RATELIMIT_PER_IP"], methods=["POST"], scope="ip",
+        )(view)
+
+    return decorate
