@@ -7,6 +7,9 @@ import sys
 
 from shared import config
 
+MIN_PASSWORD_LENGTH = 10
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 
 def cmd_migrate(args):
     """Bring every database to the newest schema."""
@@ -22,24 +25,40 @@ def cmd_migrate(args):
 
 def cmd_user_create(args):
     """Create a staff user with one or more roles."""
+    from sqlalchemy.exc import IntegrityError
+
     from foorumi.apps import create_portal
     from shared.auth import accounts_db, create_user
 
+    generated = not args.password and not sys.stdin.isatty()
     password = args.password or (
-        getpass.getpass("Password: ") if sys.stdin.isatty() else secrets.token_urlsafe(12)
+        secrets.token_urlsafe(12) if generated else getpass.getpass("Password: ")
     )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        print(f"foorumi: the password needs {MIN_PASSWORD_LENGTH} characters or more",
+              file=sys.stderr)
+        return 1
     with create_portal().app_context():
-        create_user(args.email, args.name or args.email, password, args.role)
-        accounts_db.session.commit()
-    print(f"foorumi: created {args.email} ({', '.join(args.role)}) with password {password}")
+        try:
+            create_user(args.email, args.name or args.email, password, args.role)
+            accounts_db.session.commit()
+        except IntegrityError:
+            print(f"foorumi: a user {args.email} exists already", file=sys.stderr)
+            return 1
+    shown = f" with password {password}" if generated else ""
+    print(f"foorumi: created {args.email} ({', '.join(args.role)}){shown}")
     return 0
 
 
 def cmd_demo(args):
     """Seed demo data and print the demo staff logins."""
-    from foorumi.demo import seed
+    from foorumi.demo import DemoRefused, seed
 
-    seed()
+    try:
+        seed()
+    except DemoRefused as exc:
+        print(f"foorumi: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -47,21 +66,22 @@ def cmd_worker(args):
     """Run a Celery worker for the given queues (default: all four)."""
     from foorumi.runner import run_worker
 
-    return run_worker(args.queues, args.concurrency, args.pool)
+    return run_worker(args.queues, args.concurrency, args.pool, args.loglevel)
 
 
 def cmd_beat(args):
     """Run Celery beat: the outbox relays, reminders and other periodic work."""
     from foorumi.runner import run_beat
 
-    return run_beat()
+    return run_beat(args.loglevel)
 
 
 def cmd_serve(args):
     """Serve the whole suite on one port, with a worker and beat beside it."""
     from foorumi.runner import serve
 
-    return serve(args.host, args.port, with_worker=not args.no_worker)
+    loglevel = "INFO" if args.verbose else "WARNING"
+    return serve(args.host, args.port, with_worker=not args.no_worker, loglevel=loglevel)
 
 
 def build_parser():
@@ -73,15 +93,18 @@ def build_parser():
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-worker", action="store_true", help="do not start a worker and beat")
+    p.add_argument("--verbose", action="store_true", help="log every task of the worker and beat")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="run a Celery worker")
     p.add_argument("--queues", default=",".join(config.SERVICES))
     p.add_argument("--concurrency", type=int, default=2)
     p.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
+    p.add_argument("--loglevel", default="INFO", choices=LOG_LEVELS)
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("beat", help="run Celery beat")
+    p.add_argument("--loglevel", default="INFO", choices=LOG_LEVELS)
     p.set_defaults(func=cmd_beat)
 
     p = sub.add_parser("migrate", help="run the database migrations")

@@ -24,4 +24,5 @@ def upgrade_all(settings=None):
 def make_revision(component, message, settings=None):
     """Autogenerate a revision of ``component`` against its current database."""
     settings = settings or config.load()
-    migrate.revision(component, FOLDERS[component], config.database_url(settings, component), message)
+    url = config.database_url(settings, component)
+    migrate.revision(component, FOLDERS[component], url, message)

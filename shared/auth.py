@@ -187,10 +187,16 @@ def home():
     return redirect(url_for(current_app.config.get("STAFF_HOME", "staff_auth.login")))
 
 
+def _login_limit():
+    """The login form's rate limit (one function, so building apps again adds no second limit)."""
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
 def init_auth(app, limiter):
     """Attach the accounts database, the login routes and the template helpers."""
     accounts_db.init_app(app)
-    limiter.limit(lambda: app.config["RATELIMIT_LOGIN"], methods=["POST"])(login)
     app.register_blueprint(blueprint, url_prefix="/staff")
+    # Flask-Limiter checks a decorated limit inside the wrapper, so the route must call it
+    app.view_functions["staff_auth.login"] = limiter.limit(_login_limit, methods=["POST"])(login)
     app.jinja_env.globals["current_staff"] = current_staff
     app.jinja_env.globals["Role"] = Role

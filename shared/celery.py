@@ -8,9 +8,11 @@ pushes the right Flask app context for each task. Tasks receive ids and plain va
 import logging
 
 from celery import Celery, Task
+from celery.signals import worker_process_init
 from kombu import Queue
 
 from shared.config import SERVICES
+from shared.db import dispose_engines
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +64,40 @@ celery_app.conf.update(
 
 
 def configure(settings):
-    """Point the Celery app at the configured broker and give beat its schedule."""
-    celery_app.conf.broker_url = settings["BROKER_URL"]
+    """Point the Celery app at the configured broker and give beat its schedule.
+
+    Pointing it at another broker drops the pooled connections to the old one, so the next
+    message goes where the settings say (tests build apps on several brokers in one process).
+    """
+    url = settings["BROKER_URL"]
+    if celery_app.conf.broker_url != url:
+        _drop_connections()
+    celery_app.conf.broker_url = url
     celery_app.conf.broker_connection_timeout = 3
     celery_app.conf.broker_connection_max_retries = 3
-    celery_app.conf.broker_transport_options = _transport_options(settings["BROKER_URL"])
+    celery_app.conf.broker_transport_options = _transport_options(url)
     celery_app.conf.beat_schedule.update(_beat_schedule(settings))
 
 
+def _drop_connections():
+    """Stop using the current broker's pools; the next message takes the configured broker's.
+
+    kombu keeps one pool per broker URL for the process, so they are left open for reuse.
+    """
+    celery_app._pool = None
+    amqp = celery_app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
+@worker_process_init.connect
+def _fresh_connections_in_child(**_kwargs):
+    """A prefork child must not share its parent's database connections."""
+    dispose_engines()
+
+
 def _transport_options(url):
-    """Fail fast when Redis is down (the outbox keeps the message); poll SQLite gently."""
+    """Fail fast when Redis is down (the outbox keeps the message); nothing for SQLite."""
     if url.startswith("redis"):
         return {
             "visibility_timeout": 3600,
@@ -79,7 +105,9 @@ def _transport_options(url):
             "socket_timeout": 5,
             "max_retries": 1,
         }
-    return {"polling_interval": 0.2}
+    # kombu's SQLAlchemy transport hands every other option to create_engine (polling_interval
+    # there is a TypeError that kills the worker): it polls every second by default
+    return {}
 
 
 _schedules = {}

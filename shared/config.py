@@ -26,6 +26,7 @@ DEFAULTS = {
     "PUBLIC_URL": "http://127.0.0.1:8000",
     "DEV_MAILBOX": True,
     "SESSION_COOKIE_SECURE": False,
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front (nginx: 1) whose X-Forwarded-* are believed
     # -- databases, one per service and one for staff accounts
     "ACCOUNTS_DATABASE_URL": _sqlite("accounts"),
     **{f"{s.upper()}_DATABASE_URL": _sqlite(s) for s in SERVICES},

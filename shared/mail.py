@@ -1,17 +1,28 @@
 """Building and sending email: multipart text + HTML, attachments, SMTP with clear outcomes.
 
 An email template is a folder with ``subject.txt``, ``body.txt`` and ``body.html``, rendered in the
-recipient's language. :func:`send` reports a 4xx answer as :class:`TransientFailure` (retry later)
-and a 5xx as :class:`PermanentFailure` (bounce; do not retry).
+recipient's language; :func:`init_mail_templates` gives templates the filters that show the ISO
+8601 UTC strings of message contracts in Europe/Helsinki time. :meth:`SMTPConnection.send` reports
+a 4xx answer as :class:`TransientFailure` (retry later) and a 5xx as :class:`PermanentFailure`
+(bounce; do not retry).
 """
 
+import contextlib
+import datetime as dt
 import smtplib
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    format_time,
+    gettext,
+    to_user_timezone,
+)
 
 
 class TransientFailure(Exception):
@@ -23,12 +34,58 @@ class PermanentFailure(Exception):
 
 
 def render_email(folder, locale, **context):
-    """(subject, text, html) of the template ``folder`` in ``locale``."""
+    """(subject, text, html) of the template ``folder`` in ``locale``.
+
+    The HTML body also gets the rendered ``subject`` (for its title) and ``locale`` (its lang).
+    """
     with force_locale(locale):
-        subject = render_template(f"{folder}/subject.txt", **context).strip()
+        subject = " ".join(render_template(f"{folder}/subject.txt", **context).split())
         text = render_template(f"{folder}/body.txt", **context)
-        html = render_template(f"{folder}/body.html", **context)
-    return " ".join(subject.split()), text, html
+        html = render_template(f"{folder}/body.html", **{**context, "subject": subject,
+                                                          "locale": locale})
+    return subject, text, html
+
+
+def parse_iso(value):
+    """A timezone-aware datetime from an ISO 8601 string (or datetime); None for empty values.
+
+    A naive value is taken to be UTC, as contracts carry every datetime in UTC.
+    """
+    if not value:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def format_iso_datetime(value, fmt="medium"):
+    """An ISO 8601 UTC string shown in the configured zone (Europe/Helsinki), current locale."""
+    moment = parse_iso(value)
+    return format_datetime(moment, fmt) if moment else ""
+
+
+def format_period(starts, ends):
+    """When an event takes place, e.g. 'Tuesday, October 14, 2025, 1:00 PM–4:00 PM'.
+
+    Shown in the configured zone and the current locale; an event over several days names both
+    dates.
+    """
+    start, end = parse_iso(starts), parse_iso(ends)
+    if start is None:
+        return ""
+    if end is None:
+        return format_datetime(start, "full")
+    if to_user_timezone(start).date() == to_user_timezone(end).date():
+        return gettext("%(date)s, %(start)s–%(end)s", date=format_date(start, "full"),
+                       start=format_time(start, "short"), end=format_time(end, "short"))
+    return gettext("%(start)s – %(end)s",
+                   start=f"{format_date(start, 'full')} {format_time(start, 'short')}",
+                   end=f"{format_date(end, 'full')} {format_time(end, 'short')}")
+
+
+def init_mail_templates(app):
+    """Give ``app``'s templates the ``iso_datetime`` filter and the ``event_period`` helper."""
+    app.jinja_env.filters["iso_datetime"] = format_iso_datetime
+    app.jinja_env.globals["event_period"] = format_period
 
 
 def build_message(*, sender, to, subject, text, html, to_name="", attachments=(), headers=None,
@@ -90,10 +147,8 @@ class SMTPConnection:
     def close(self):
         """Quit politely; a dead connection is just dropped."""
         if self._smtp is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self._smtp = None
 
 

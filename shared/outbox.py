@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 #: seconds to skip the after-commit publish after it failed (beat's relay still runs)
 BROKER_BACKOFF_SECONDS = 10.0
-_broker_down_until = {"t": 0.0}
+#: broker URL -> monotonic time until which the after-commit publish skips it
+_broker_down_until = {}
 
 
 def outbox_models(base):
@@ -102,7 +103,7 @@ def install_after_commit(db, model):
         app = current_app._get_current_object()
         if not app.config.get("PUBLISH_IMMEDIATELY", True):
             return
-        if time.monotonic() < _broker_down_until["t"]:
+        if _broker_resting():
             return
         # the committed session can't be reused inside its own after_commit hook
         try:
@@ -110,6 +111,11 @@ def install_after_commit(db, model):
                 relay_with(conn, model, limit=50)
         except Exception:  # noqa: BLE001 - the committed change stands; beat's relay retries
             log.exception("outbox: publishing after commit failed; beat's relay will retry")
+
+
+def _broker_resting():
+    """Whether the configured broker failed within the last BROKER_BACKOFF_SECONDS."""
+    return time.monotonic() < _broker_down_until.get(celery_app.conf.broker_url, 0.0)
 
 
 def relay(db, model, limit=500):
@@ -131,7 +137,8 @@ def relay_with(conn, model, limit):
             try:
                 _publish(row.topic, row.payload)
             except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row for later
-                _broker_down_until["t"] = time.monotonic() + BROKER_BACKOFF_SECONDS
+                _broker_down_until[celery_app.conf.broker_url] = (
+                    time.monotonic() + BROKER_BACKOFF_SECONDS)
                 log.warning("outbox: publishing %s failed, will retry: %s", row.topic, exc)
                 conn.execute(
                     table.update().where(table.c.id == row.id)

@@ -1,5 +1,6 @@
 """The notify service: transactional email, the dev mailbox, and (later) newsletters."""
 
+from shared.mail import init_mail_templates
 from shared.outbox import install_after_commit
 from shared.web import make_app
 
@@ -13,5 +14,6 @@ def create_app(config=None):
     app = make_app("notify", __name__, config, db=db, limiter=limiter)
     app.config["STAFF_HOME"] = "notify_public.index"
     register_blueprints(app)
+    init_mail_templates(app)
     install_after_commit(db, OutboxMessage)
     return app

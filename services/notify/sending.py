@@ -3,19 +3,30 @@
 Guarantees (rule 3 of the house): one ``OutgoingEmail`` row per (message, recipient); a row is
 claimed (QUEUED/RETRYING -> SENDING) and committed before the SMTP conversation and marked SENT
 right after the 250 reply, so a redelivered task never sends a second copy. A crash between the
-claim and the reply leaves the row SENDING and it is not sent again (at most once).
+claim and the reply leaves the row SENDING and it is not sent again (at most once). A 4xx answer
+or a dropped connection leaves the row RETRYING (the task retries it with backoff); a 5xx leaves
+it FAILED. With ``MAIL_BACKEND=devmailbox`` the row is marked SENT without any SMTP: the dev
+mailbox shows it.
 """
 
 import base64
+import binascii
 from email import message_from_bytes, policy
 
 import sqlalchemy as sa
 from flask import current_app
+from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from services.notify.models import EmailStatus, OutgoingEmail, db
 from shared.db import utcnow
-from shared.mail import PermanentFailure, SMTPConnection, TransientFailure, build_message, render_email
+from shared.mail import (
+    PermanentFailure,
+    SMTPConnection,
+    TransientFailure,
+    build_message,
+    render_email,
+)
 
 
 def record(data):
@@ -31,10 +42,8 @@ def record(data):
     subject, text, html = render_email(
         f"notify/email/{data['template']}", data["locale"], **data["context"]
     )
-    attachments = [
-        (a["filename"], a["content_type"], base64.b64decode(a["content_base64"]))
-        for a in data["attachments"]
-    ]
+    attachments = [(a["filename"], a["content_type"], _decode(a["content_base64"]))
+                   for a in data["attachments"]]
     msg = build_message(
         sender=current_app.config["MAIL_FROM"], to=recipient, to_name=data["to_name"],
         subject=subject, text=text, html=html, attachments=attachments,
@@ -48,6 +57,14 @@ def record(data):
         return _find(message_id, recipient).id
     db.session.commit()
     return row.id
+
+
+def _decode(content_base64):
+    """An attachment's bytes; a payload with broken base64 is refused like any bad payload."""
+    try:
+        return base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError({"attachments": ["Not valid base64."]}) from exc
 
 
 def _find(message_id, recipient):
@@ -65,14 +82,18 @@ def claim(email_id):
         .where(OutgoingEmail.id == email_id,
                OutgoingEmail.status.in_([EmailStatus.QUEUED, EmailStatus.RETRYING]))
         .values(status=EmailStatus.SENDING, attempts=OutgoingEmail.attempts + 1)
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount == 1
 
 
 def deliver(email_id):
-    """Send a claimed row and record the outcome. Raises TransientFailure to ask for a retry."""
-    row = db.session.get(OutgoingEmail, email_id)
+    """Send a claimed row and record the outcome. Raises TransientFailure to ask for a retry.
+
+    Once the row's attempts reach MAIL_MAX_RETRIES, a transient failure is final (FAILED).
+    """
+    row = db.session.get(OutgoingEmail, email_id, populate_existing=True)
     if current_app.config["MAIL_BACKEND"] == "devmailbox":
         return _mark(row, EmailStatus.SENT)
     connection = SMTPConnection(current_app.config)

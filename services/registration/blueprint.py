@@ -3,9 +3,8 @@
 from flask import Blueprint
 
 from services.registration import api, public, staff
-from shared.web.ratelimit import make_limiter, public_form_limits
-
-limiter = make_limiter("registration")
+from services.registration.limits import limiter
+from shared.web.ratelimit import public_form_limits
 
 bp = Blueprint("registration_public", __name__, template_folder="templates")
 bp.add_url_rule("/", view_func=public.list_events)

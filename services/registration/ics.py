@@ -11,7 +11,7 @@ PRODID = "-//foorumi//provider forum//FI"
 
 
 def event_calendar(event, registration=None):
-    """The .ics bytes of ``event``; for a registrant it carries their manage link (and join link)."""
+    """The .ics bytes of ``event``; a registrant's carries their manage link (and join link)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

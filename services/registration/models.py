@@ -1,4 +1,4 @@
-"""The registration service's data: annual clock, events, agenda, materials, questions, registrations."""
+"""The registration service's data: events, agenda, materials, questions, registrations."""
 
 import datetime as dt
 import enum
@@ -68,7 +68,8 @@ class QuestionKind(enum.StrEnum):
 
 def _enum(kind):
     """A portable string column for a StrEnum (no database enum types to migrate)."""
-    return sa.Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    return sa.Enum(kind, native_enum=False, length=20,
+                   values_callable=lambda e: [m.value for m in e])
 
 
 class Event(Base):
@@ -131,7 +132,9 @@ class AgendaItem(Base):
 
     __tablename__ = "agenda_items"
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
     #: order on the agenda, from 1
     position: Mapped[int] = mapped_column(default=1)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -173,7 +176,9 @@ class Question(Base):
 
     __tablename__ = "questions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=1)
     kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind))
     #: the question as asked
@@ -191,7 +196,9 @@ class Invitation(Base):
     __tablename__ = "invitations"
     __table_args__ = (sa.UniqueConstraint("event_id", "email"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
     #: the invitee's address, lowercased
     email: Mapped[str] = mapped_column(sa.String(254))
     #: the secret in the invitation link

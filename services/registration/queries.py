@@ -7,6 +7,7 @@ from services.registration.models import (
     Event,
     EventKind,
     EventStatus,
+    Invitation,
     Registration,
     RegistrationStatus,
     db,
@@ -114,6 +115,15 @@ def by_manage_token(token):
     if not token or len(token) > 64:
         return None
     return db.session.scalar(sa.select(Registration).where(Registration.manage_token == token))
+
+
+def invitation_by_token(event_id, token):
+    """The invitation to ``event_id`` whose link carries ``token``, or None."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        sa.select(Invitation).where(Invitation.event_id == event_id, Invitation.token == token)
+    )
 
 
 def forums_per_year():

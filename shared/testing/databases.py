@@ -46,8 +46,14 @@ def create_pg_databases():
         for component in COMPONENTS:
             name = f"foorumi_test_{component}_{tag}"
             conn.execute(f'CREATE DATABASE "{name}"')
-            urls[component] = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+            urls[component] = _url_of(name)
     return urls
+
+
+def _url_of(database):
+    """The SQLAlchemy URL of ``database`` on the server of PG_ADMIN_URL."""
+    server = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{server}/{database}"
 
 
 def drop_pg_databases(urls):

@@ -4,6 +4,7 @@
 * ``settings`` — the overrides that point every component at the backend's test databases.
 * ``make_app(service)`` — a service's app on those databases, tables emptied before each test.
 * ``smtp`` — a real SMTP server in the test process.
+* ``create_worker(pool, **overrides)`` — a real Celery worker subprocess on the test's settings.
 * ``login(client, *roles)`` — a staff user with those roles, logged in on ``client``.
 """
 
@@ -90,6 +91,28 @@ def smtp():
     """A running SMTP server; ``smtp.recorder`` has what it received."""
     with SMTPServer() as server:
         yield server
+
+
+@pytest.fixture
+def create_worker(settings, tmp_path):
+    """Start a real Celery worker subprocess on ``settings`` plus overrides; stopped at the end.
+
+    ``create_worker(pool="threads", BROKER_URL=redis_url(5), MAIL_BACKEND="smtp", SMTP_PORT=p)``
+    returns a started :class:`shared.testing.worker.WorkerProcess`.
+    """
+    from shared.testing.worker import WorkerProcess
+
+    workers = []
+
+    def start(pool="threads", concurrency=2, **overrides):
+        worker = WorkerProcess({**settings, **overrides}, tmp_path, pool=pool,
+                               concurrency=concurrency)
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
 
 
 def create_staff(app, *roles, password="correct horse battery"):

@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared import auth, config
 from shared.celery import register_app
@@ -61,6 +62,9 @@ def make_app(service, import_name, settings=None, *, db, limiter):
     init_limiter(app, limiter)
     auth.init_auth(app, limiter)
     register_app(service, app)
+    if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme, not nginx's
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return app

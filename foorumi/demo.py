@@ -1,0 +1,80 @@
+"""Demo data for a first look: one staff login per role, and the registration service's forums.
+
+``foorumi demo`` (and so ``make run``) calls :func:`seed`. Running it again changes nothing: users
+that exist are kept as they are, and each service's own ``demo.seed`` is idempotent too. The
+passwords are fixed and printed, so the demo is refused in production.
+"""
+
+import sqlalchemy as sa
+
+from shared import config
+
+#: (role, email, name, password) of the demo staff; the README lists the same logins
+DEMO_STAFF = (
+    ("admin", "admin@foorumi.example", "Aino Ylläpitäjä", "demo-admin"),
+    ("secretary", "sihteeri@foorumi.example", "Sanna Sihteeri", "demo-secretary"),
+    ("moderator", "moderaattori@foorumi.example", "Matti Moderaattori", "demo-moderator"),
+    ("working_group", "tyoryhma@foorumi.example", "Tuula Työryhmä", "demo-working-group"),
+    ("communications", "viestinta@foorumi.example", "Ville Viestintä", "demo-communications"),
+)
+
+
+class DemoRefused(RuntimeError):
+    """Demo data with known passwords was asked for in production."""
+
+
+def seed_staff():
+    """Create the demo staff users that do not exist yet; returns [(role, email, password, new)]."""
+    from foorumi.apps import create_portal
+    from shared.auth import StaffUser, accounts_db, create_user
+
+    rows = []
+    with create_portal().app_context():
+        for role, email, name, password in DEMO_STAFF:
+            query = sa.select(StaffUser.id).where(StaffUser.email == email)
+            exists = accounts_db.session.scalar(query)
+            if exists is None:
+                create_user(email, name, password, [role])
+            rows.append((role, email, password, exists is None))
+        accounts_db.session.commit()
+    return rows
+
+
+def seed_registration(now=None):
+    """Seed the registration service's demo forums inside its app; returns its summary dict."""
+    from services import registration
+    from services.registration.models import db
+
+    try:
+        from services.registration.demo import seed
+    except ModuleNotFoundError as exc:  # the registration service has no demo data yet
+        if exc.name != "services.registration.demo":
+            raise
+        return {}
+    with registration.create_app().app_context():
+        summary = seed(now=now)
+        db.session.commit()
+    return summary or {}
+
+
+def print_logins(rows, public_url):
+    """Print the demo staff logins as a table."""
+    print(f"\nDemo staff logins (log in at {public_url}/registration/staff/login):\n")
+    print(f"  {'role':<16}{'email':<32}password")
+    for role, email, password, new in rows:
+        note = "" if new else "(existed: password unchanged)"
+        print(f"  {role:<16}{email:<32}{password:<22}{note}".rstrip())
+    print()
+
+
+def seed(now=None):
+    """Seed every demo record and print the logins; refuses with FOORUMI_ENV=production."""
+    settings = config.load()
+    if settings["ENV"] == "production":
+        raise DemoRefused("foorumi demo creates users with known passwords: not in production")
+    rows = seed_staff()
+    summary = seed_registration(now=now)
+    for key, value in summary.items():
+        print(f"foorumi: demo {key}: {value}")
+    print_logins(rows, settings["PUBLIC_URL"].rstrip("/"))
+    return {"staff": rows, "registration": summary}

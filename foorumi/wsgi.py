@@ -1,0 +1,8 @@
+"""The portal (landing page at /) for gunicorn: ``gunicorn foorumi.wsgi:app``.
+
+In production nginx sends ``/`` here and each service's prefix to that service's own container.
+"""
+
+from foorumi.apps import create_portal
+
+app = create_portal()

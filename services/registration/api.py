@@ -1,0 +1,188 @@
+"""The registration service's JSON API under /api/v1, described by OpenAPI at /api/v1/openapi.json.
+
+Thin controllers: load input through a schema, call operations, commit, answer JSON. Errors keep
+the suite's format (``{"code", "message", "errors": {field: [messages]}}``, see
+:mod:`shared.web.errors`) in the request's language (``Accept-Language`` or ``?lang=``).
+"""
+
+from flask import abort, jsonify, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Api, Blueprint
+from werkzeug.exceptions import BadRequest
+
+from services.registration import operations, queries
+from services.registration.limits import limiter
+from services.registration.models import Event, EventKind, EventStatus, db
+from services.registration.schemas import (
+    AlreadyRegisteredSchema,
+    CancelledSchema,
+    ErrorSchema,
+    EventDetailSchema,
+    EventSummarySchema,
+    RegistrationCreatedSchema,
+    RegistrationSchema,
+    RegistrationViewSchema,
+    registration_schema,
+)
+from shared.web.errors import error_response, init_errors
+from shared.web.ratelimit import public_form_limits
+from shared.web.security import csrf
+
+#: seconds a client should wait after a 503 "seats busy" before trying again
+RETRY_AFTER_SECONDS = 2
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.HELD)
+
+blp = Blueprint("registration_api", __name__, url_prefix="/api/v1",
+                description="Forums, their registrations and cancellations.")
+csrf.exempt(blp)
+
+
+class RegistrationApi(Api):
+    """flask-smorest's Api with the suite's error format documented."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+
+def init_api(app):
+    """Serve the API and its OpenAPI document on ``app``.
+
+    ``Api(app)`` registers flask-smorest's own HTTPException handler; the suite's handlers are
+    registered again after it, so every error (API or page) keeps the suite's format.
+    """
+    app.config.update(
+        API_TITLE="foorumi registration", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+    )
+    api = RegistrationApi(app)
+    api.register_blueprint(blp)
+    init_errors(app)
+    return api
+
+
+def _bad_request(message):
+    """A 400 whose message the user sees."""
+    exc = BadRequest()
+    exc.user_message = message
+    return exc
+
+
+def _json_object():
+    """The request's JSON object; 413 past MAX_CONTENT_LENGTH, 400 for anything else."""
+    request.get_data(cache=True)  # reads the body, raising 413 when it is too large
+    body = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(body, dict):
+        raise _bad_request(_l("Send the data as a JSON object (Content-Type: application/json)."))
+    return body
+
+
+def _public_event(event_id):
+    """(event, invitation) if the public may see the event; 404 otherwise.
+
+    A targeted session is visible only with its invitation's token in ``?invitation=``.
+    """
+    event = db.session.get(Event, event_id)
+    if event is None or event.status not in PUBLIC_STATUSES:
+        abort(404)
+    invitation = None
+    if event.kind == EventKind.TARGETED:
+        invitation = queries.invitation_by_token(event.id, request.args.get("invitation"))
+        if invitation is None:
+            abort(404)
+    return event, invitation
+
+
+def _registration(token):
+    """The registration of a manage token; 404 for an unknown one."""
+    registration = queries.by_manage_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _seats_busy():
+    """503 with Retry-After: the seat lock was not free in time."""
+    db.session.rollback()
+    response, code = error_response(503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, code
+
+
+def _closed():
+    """409: the event does not take registrations now."""
+    db.session.rollback()
+    return error_response(409, _l("Registration for this event is not open."))
+
+
+@blp.route("/events")
+@blp.response(200, EventSummarySchema(many=True))
+def list_events():
+    """Published open forums, soonest first, with their seat counts."""
+    events = queries.public_events()
+    counts = queries.counts_by_event([event.id for event in events])
+    return jsonify(EventSummarySchema(counts=counts, many=True).dump(events))
+
+
+@blp.route("/events/<int:event_id>")
+@blp.response(200, EventDetailSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Unknown or unpublished event")
+def show_event(event_id):
+    """One event with its agenda, background material and registration questions."""
+    event, _invitation = _public_event(event_id)
+    counts = queries.counts_by_event([event.id])
+    return jsonify(EventDetailSchema(counts=counts).dump(event))
+
+
+@blp.route("/events/<int:event_id>/registrations", methods=["POST"])
+@blp.doc(requestBody={"required": True,
+                      "content": {"application/json": {"schema": RegistrationSchema}}})
+@blp.response(201, RegistrationCreatedSchema)
+@blp.alt_response(200, schema=AlreadyRegisteredSchema, success=True,
+                  description="Already registered: the manage link was sent again by email")
+@blp.alt_response(400, schema=ErrorSchema, description="Not a JSON object")
+@blp.alt_response(404, schema=ErrorSchema, description="Unknown or unpublished event")
+@blp.alt_response(409, schema=ErrorSchema, description="Registration is not open")
+@blp.alt_response(413, schema=ErrorSchema, description="Request too large")
+@blp.alt_response(422, schema=ErrorSchema, description="Bad input, by field")
+@blp.alt_response(503, schema=ErrorSchema, description="Seats busy; retry after Retry-After")
+@public_form_limits(limiter)
+def create_registration(event_id):
+    """Register for an event: confirmed, or on the waiting list when on-site seats are taken."""
+    event, invitation = _public_event(event_id)
+    data = registration_schema(event).load(_json_object())
+    try:
+        registration, created = operations.register(event, data, str(get_locale()), invitation)
+    except operations.SeatsBusy:
+        return _seats_busy()
+    except operations.RegistrationClosed:
+        return _closed()
+    db.session.commit()
+    if not created:
+        message = _l("You have already registered. We sent the link to your registration "
+                     "to your email address again.")
+        return jsonify(AlreadyRegisteredSchema().dump(
+            {"status": "already_registered", "message": str(message)})), 200
+    return jsonify(RegistrationCreatedSchema().dump(registration)), 201
+
+
+@blp.route("/registrations/<token>")
+@blp.response(200, RegistrationViewSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Unknown token")
+def show_registration(token):
+    """The registration a manage link opens (only its holder knows the token)."""
+    return jsonify(RegistrationViewSchema().dump(_registration(token)))
+
+
+@blp.route("/registrations/<token>/cancel", methods=["POST"])
+@blp.response(200, CancelledSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Unknown token")
+@blp.alt_response(503, schema=ErrorSchema, description="Seats busy; retry after Retry-After")
+def cancel_registration(token):
+    """Cancel a registration (again: no change); a freed seat goes to the first in line."""
+    registration = _registration(token)
+    try:
+        operations.cancel(registration)
+    except operations.SeatsBusy:
+        return _seats_busy()
+    db.session.commit()
+    return jsonify(CancelledSchema().dump(registration))

@@ -1,0 +1,467 @@
+"""The staff pages: dashboard, event editor, agenda, questions, publishing, lists, CSV, check-in."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+
+from services.registration.models import (
+    AgendaItem,
+    AttendanceMode,
+    Event,
+    EventKind,
+    EventStatus,
+    Invitation,
+    OutboxMessage,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
+from shared.db import utcnow
+from shared.testing.fixtures import login_as
+from tests.registration.builders import (
+    add_event,
+    add_item,
+    add_question,
+    add_registration,
+    count,
+    english,
+    fast_passwords,  # noqa: F401 - a fixture
+    load,
+)
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
+
+
+@pytest.fixture
+def app(make_app):
+    """The registration service's app on the test databases."""
+    return make_app("registration")
+
+
+@pytest.fixture
+def client(app):
+    """A secretary's client, reading English."""
+    client = english(app)
+    login_as(app, client, "secretary")
+    return client
+
+
+@pytest.fixture
+def admin(app):
+    """An administrator's client, reading English."""
+    client = english(app)
+    login_as(app, client, "admin")
+    return client
+
+
+def text(response):
+    """The response body as text."""
+    return response.get_data(as_text=True)
+
+
+def event_form(**overrides):
+    """A valid event editor post (times are Helsinki wall time)."""
+    start = (utcnow() + dt.timedelta(days=30)).date()
+    form = {"kind": "forum", "title": "Wellbeing forum", "theme": "wellbeing",
+            "description": "Plan *ahead*", "starts_at": f"{start}T13:00",
+            "ends_at": f"{start}T16:00", "venue": "Kuopio hall", "onsite_capacity": "40",
+            "remote_join_url": "https://meet.example/abc", "registration_opens_at": "",
+            "registration_closes_at": ""}
+    form.update(overrides)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+# -- roles
+
+STAFF_PAGES = ["/staff/events", "/staff/events/new", "/staff/events/{id}",
+               "/staff/events/{id}/edit", "/staff/events/{id}/publish",
+               "/staff/events/{id}/registrations", "/staff/events/{id}/registrations.csv",
+               "/staff/events/{id}/checkin"]
+
+
+def test_staff_pages_need_the_secretary_role(app):
+    event_id = add_event(app)
+    anonymous, moderator, secretary, admin = (english(app) for _ in range(4))
+    login_as(app, moderator, "moderator")
+    login_as(app, secretary, "secretary")
+    login_as(app, admin, "admin")
+    for url in (u.format(id=event_id) for u in STAFF_PAGES):
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/staff/login" in response.headers["Location"], url
+        assert moderator.get(url).status_code == 403, url
+        assert secretary.get(url).status_code == 200, url
+        assert admin.get(url).status_code == 200, url
+
+
+def test_posts_need_the_secretary_role_and_change_nothing_otherwise(app):
+    event_id = add_event(app)
+    anonymous, moderator = english(app), english(app)
+    login_as(app, moderator, "moderator")
+    for client in (anonymous, moderator):
+        client.post("/staff/events/new", data=event_form())
+        client.post(f"/staff/events/{event_id}/agenda", data={"item_title": "X"})
+        client.post(f"/staff/events/{event_id}/cancel")
+    assert count(app, Event) == 1 and count(app, AgendaItem) == 0
+    assert load(app, Event, event_id).status == EventStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("url", [
+    "/staff/events/999999", "/staff/events/999999/edit", "/staff/events/999999/registrations",
+    "/staff/agenda/999999/edit", "/staff/events/999999/checkin",
+])
+def test_unknown_ids_are_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+# -- dashboard and editor
+
+
+def test_dashboard_counts_forums_per_year_against_the_policy(app, client):
+    year = utcnow().year + 1
+    for month in (2, 4, 6):
+        add_event(app, title=f"Forum {month}",
+                     starts_at=dt.datetime(year, month, 10, 10, tzinfo=dt.UTC))
+    add_event(app, title="A draft", status=EventStatus.DRAFT,
+                 starts_at=dt.datetime(year + 1, 3, 1, 10, tzinfo=dt.UTC))
+    page = text(client.get("/staff/events"))
+    row = re.search(rf"<th scope=\"row\">{year}</th>\s*<td>(\d+)</td>\s*<td>([^<]+)</td>", page)
+    assert row.groups() == ("3", "within the policy")
+    row = re.search(rf"<th scope=\"row\">{year + 1}</th>\s*<td>(\d+)</td>\s*<td>([^<]+)</td>", page)
+    assert row.groups() == ("0", "below the policy")
+    assert "A draft" in page and "Draft" in page and 'href="/staff/events/new"' in page
+
+
+def test_create_event_stores_helsinki_time_as_utc_and_makes_a_draft(app, client):
+    response = client.post("/staff/events/new", data=event_form(
+        starts_at="2031-06-10T13:00", ends_at="2031-06-10T16:00",
+        registration_closes_at="2031-06-09T12:00"))
+    assert response.status_code == 302
+    event_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    event = load(app, Event, event_id)
+    assert event.status == EventStatus.DRAFT and event.title == "Wellbeing forum"
+    assert event.starts_at == dt.datetime(2031, 6, 10, 10, 0, tzinfo=dt.UTC)  # summer: UTC+3
+    assert event.registration_closes_at == dt.datetime(2031, 6, 9, 9, 0, tzinfo=dt.UTC)
+    assert event.onsite_capacity == 40 and event.remote_join_url == "https://meet.example/abc"
+    form = text(client.get(f"/staff/events/{event_id}/edit"))
+    assert 'value="2031-06-10T13:00"' in form
+
+
+BAD_EVENTS = [
+    ("title", {"title": ""}, "This field is required."),
+    ("title", {"title": "x" * 201}, "too long"),
+    ("kind", {"kind": "party"}, "Choose one of the options."),
+    ("theme", {"theme": "fun"}, "Choose one of the options."),
+    ("starts_at", {"starts_at": "tomorrow"}, "Enter a date and time"),
+    ("ends_at", {"ends_at": "2020-01-01T10:00"}, "The end must be after the start."),
+    ("onsite_capacity", {"onsite_capacity": "-1"}, "Enter a number from 0 to 100000."),
+    ("onsite_capacity", {"onsite_capacity": "many"}, "Enter a whole number."),
+    ("remote_join_url", {"remote_join_url": "javascript:alert(1)"}, "Enter a web address"),
+    ("registration_closes_at", {"registration_opens_at": "2031-01-02T10:00",
+                                "registration_closes_at": "2031-01-01T10:00"},
+     "Registration must close after it opens."),
+]
+
+
+@pytest.mark.parametrize(("field", "change", "message"), BAD_EVENTS)
+def test_bad_event_input_is_shown_next_to_its_field(app, client, field, change, message):
+    response = client.post("/staff/events/new", data=event_form(**change))
+    page = text(response)
+    assert response.status_code == 422 and f'href="#{field}"' in page
+    error = re.search(rf'id="{field}-error">(.*?)</p>', page, re.S)
+    assert error and message in error.group(1)
+    assert count(app, Event) == 0
+
+
+def test_html_in_a_title_is_shown_escaped(app, client):
+    response = client.post("/staff/events/new", data=event_form(title="<script>x()</script>"))
+    page = text(client.get(response.headers["Location"]))
+    assert "<script>x()" not in page and "&lt;script&gt;x()" in page
+
+
+def test_edit_event_saves_and_a_bigger_capacity_promotes_the_waiting_list(app, client):
+    event_id = add_event(app, onsite_capacity=1)
+    add_registration(app, event_id)
+    waiting_id, _ = add_registration(app, event_id, email="w@example.fi",
+                                     status=RegistrationStatus.WAITLISTED)
+    start = utcnow() + dt.timedelta(days=21)
+    local = start.astimezone(dt.timezone(dt.timedelta(hours=2))).strftime("%Y-%m-%d")
+    response = client.post(f"/staff/events/{event_id}/edit", data=event_form(
+        title="Renamed", onsite_capacity="2", starts_at=f"{local}T10:00", ends_at=f"{local}T12:00"))
+    assert response.status_code == 302
+    assert load(app, Event, event_id).title == "Renamed"
+    assert load(app, Registration, waiting_id).status == RegistrationStatus.CONFIRMED
+    bad = client.post(f"/staff/events/{event_id}/edit", data=event_form(title=""))
+    assert bad.status_code == 422 and load(app, Event, event_id).title == "Renamed"
+
+
+def test_event_page_shows_everything_staff_need(app, client):
+    event_id = add_event(app, kind=EventKind.TARGETED, publish_override_reason="Urgent law",
+                            publish_override_by="boss@example.fi")
+    add_item(app, event_id, title="Voucher rules")
+    add_question(app, event_id, "single_choice", "Size?", options=["S", "L"])
+    page = text(client.get(f"/staff/events/{event_id}"))
+    for expected in ("Voucher rules", "paula@county.example", "Size?", "S, L",
+                     "Invitations", "Urgent law", "boss@example.fi", "Recording",
+                     f"/staff/events/{event_id}/registrations", f"/staff/events/{event_id}/checkin",
+                     'enctype="multipart/form-data"'):
+        assert expected in page, expected
+
+
+# -- agenda and questions
+
+
+def test_agenda_items_are_added_edited_reordered_and_removed(app, client):
+    event_id = add_event(app)
+    for title in ("First", "Second", "Third"):
+        response = client.post(f"/staff/events/{event_id}/agenda", data={
+            "item_title": title, "item_presenter_name": "P", "item_presenter_email": "p@x.fi"})
+        assert response.status_code == 302
+    with app.app_context():
+        from services.registration.models import db
+
+        ids = {i.title: i.id for i in db.session.query(AgendaItem)}
+    response = client.post(f"/staff/agenda/{ids['Third']}/edit",
+                           data={"item_title": "Third!", "item_position": "1"})
+    assert response.status_code == 302
+    assert client.get(f"/staff/agenda/{ids['Third']}/edit").status_code == 200
+    client.post(f"/staff/agenda/{ids['First']}/delete")
+    event = _event_with_agenda(app, event_id)
+    assert [(i.title, i.position) for i in event.agenda_items] == [("Third!", 1), ("Second", 2)]
+
+
+def _event_with_agenda(app, event_id):
+    """The event with its agenda and questions loaded."""
+    from services.registration.models import db
+
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        _ = [event.agenda_items, event.questions]
+        db.session.expunge_all()
+        return event
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"item_title": ""}, "item_title"),
+    ({"item_title": "T", "item_presenter_email": "nope"}, "item_presenter_email"),
+    ({"item_title": "T", "item_position": "zero"}, "item_position"),
+])
+def test_bad_agenda_input_is_refused(app, client, data, field):
+    event_id = add_event(app)
+    response = client.post(f"/staff/events/{event_id}/agenda", data=data)
+    assert response.status_code == 422 and f'id="{field}-error"' in text(response)
+    assert count(app, AgendaItem) == 0
+    item_id = add_item(app, event_id, title="Kept")
+    response = client.post(f"/staff/agenda/{item_id}/edit", data=data)
+    assert response.status_code == 422 and load(app, AgendaItem, item_id).title == "Kept"
+
+
+def test_questions_are_added_with_options_and_removed(app, client):
+    event_id = add_event(app)
+    response = client.post(f"/staff/events/{event_id}/questions", data={
+        "question_kind": "multiple_choice", "question_label": "Services?",
+        "question_options": "Home care\n\nDay care\nHome care\n", "question_required": "y"})
+    assert response.status_code == 302
+    client.post(f"/staff/events/{event_id}/questions", data={
+        "question_kind": "short_text", "question_label": "Role?", "question_options": "ignored"})
+    event = _event_with_agenda(app, event_id)
+    assert [(q.label, q.options, q.required, q.position) for q in event.questions] == [
+        ("Services?", ["Home care", "Day care"], True, 1), ("Role?", [], False, 2)]
+    client.post(f"/staff/questions/{event.questions[0].id}/delete")
+    assert [q.label for q in _event_with_agenda(app, event_id).questions] == ["Role?"]
+    form = text(english(app).get(f"/events/{event_id}/register"))
+    assert "Role?" in form and "Services?" not in form
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"question_kind": "single_choice", "question_label": "Size?", "question_options": "One"},
+     "question_options"),
+    ({"question_kind": "essay", "question_label": "Why?"}, "question_kind"),
+    ({"question_kind": "short_text", "question_label": ""}, "question_label"),
+])
+def test_bad_questions_are_refused(app, client, data, field):
+    event_id = add_event(app)
+    response = client.post(f"/staff/events/{event_id}/questions", data=data)
+    assert response.status_code == 422 and f'id="{field}-error"' in text(response)
+    assert count(app, Question) == 0
+
+
+# -- publishing
+
+
+def test_publish_with_enough_lead_time_announces_the_event(app, client):
+    event_id = add_event(app, status=EventStatus.DRAFT, published_at=None)
+    check = text(client.get(f"/staff/events/{event_id}/publish"))
+    assert "Met:" in check and "override_reason" not in check
+    response = client.post(f"/staff/events/{event_id}/publish")
+    assert response.status_code == 302
+    assert load(app, Event, event_id).status == EventStatus.PUBLISHED
+    assert count(app, OutboxMessage, OutboxMessage.topic == "event.published") == 1
+    again = client.post(f"/staff/events/{event_id}/publish")
+    assert again.status_code == 409
+    assert count(app, OutboxMessage, OutboxMessage.topic == "event.published") == 1
+
+
+def test_publish_too_late_is_refused_for_a_secretary(app, client):
+    event_id = add_event(app, status=EventStatus.DRAFT, published_at=None,
+                            starts_at=utcnow() + dt.timedelta(days=3))
+    check = text(client.get(f"/staff/events/{event_id}/publish"))
+    assert "Not met:" in check and "The event starts in 2 days." in check
+    assert "override_reason" not in check
+    response = client.post(f"/staff/events/{event_id}/publish",
+                           data={"override_reason": "I say so"})
+    assert response.status_code == 422
+    assert "requires publishing at least 7 days before" in text(response)
+    assert load(app, Event, event_id).status == EventStatus.DRAFT
+    assert count(app, OutboxMessage) == 0
+
+
+def test_admin_may_override_the_lead_time_with_a_recorded_reason(app, admin):
+    event_id = add_event(app, status=EventStatus.DRAFT, published_at=None,
+                            starts_at=utcnow() + dt.timedelta(days=3))
+    assert 'name="override_reason"' in text(admin.get(f"/staff/events/{event_id}/publish"))
+    refused = admin.post(f"/staff/events/{event_id}/publish", data={"override_reason": "  "})
+    assert refused.status_code == 422 and 'id="override_reason-error"' in text(refused)
+    assert load(app, Event, event_id).status == EventStatus.DRAFT
+    response = admin.post(f"/staff/events/{event_id}/publish",
+                          data={"override_reason": "The board moved the meeting"})
+    assert response.status_code == 302
+    event = load(app, Event, event_id)
+    assert event.status == EventStatus.PUBLISHED
+    assert event.publish_override_reason == "The board moved the meeting"
+    assert "The board moved the meeting" in text(admin.get(f"/staff/events/{event_id}"))
+
+
+def test_cancel_event_closes_it(app, client):
+    event_id = add_event(app)
+    assert client.post(f"/staff/events/{event_id}/cancel").status_code == 302
+    assert load(app, Event, event_id).status == EventStatus.CANCELLED
+    assert "This event has been cancelled." in text(english(app).get(f"/events/{event_id}"))
+
+
+def test_recording_link_is_published_and_bad_links_refused(app, client):
+    event_id = add_event(app, status=EventStatus.HELD)
+    for bad in ("javascript:alert(1)", "ftp://files.example/x", "not a url", ""):
+        response = client.post(f"/staff/events/{event_id}/recording", data={"recording_url": bad})
+        assert response.status_code == 422 and 'id="recording_url-error"' in text(response), bad
+    assert load(app, Event, event_id).recording_url is None
+    client.post(f"/staff/events/{event_id}/recording",
+                data={"recording_url": "https://video.example/r"})
+    event = load(app, Event, event_id)
+    assert event.recording_url == "https://video.example/r" and event.recording_published_at
+
+
+# -- invitations
+
+
+def test_invitations_are_sent_to_every_address_of_a_targeted_session(app, client):
+    event_id = add_event(app, kind=EventKind.TARGETED)
+    response = client.post(f"/staff/events/{event_id}/invitations", data={
+        "emails": "a@example.fi, B@example.fi\nc@example.fi; a@example.fi"})
+    assert response.status_code == 302
+    assert count(app, Invitation) == 3
+    client.post(f"/staff/events/{event_id}/invitations", data={"emails": "a@example.fi"})
+    assert count(app, Invitation) == 3
+    assert "b@example.fi" in text(client.get(f"/staff/events/{event_id}"))
+
+
+@pytest.mark.parametrize(("kind", "status", "emails", "message"), [
+    (EventKind.TARGETED, EventStatus.PUBLISHED, "ok@example.fi, not-an-address",
+     "not valid email addresses: not-an-address"),
+    (EventKind.TARGETED, EventStatus.PUBLISHED, "  ", "Enter at least one email address."),
+    (EventKind.TARGETED, EventStatus.DRAFT, "ok@example.fi", "Publish the session first"),
+    (EventKind.FORUM, EventStatus.PUBLISHED, "ok@example.fi", "Only targeted sessions"),
+])
+def test_bad_invitations_change_nothing(app, client, kind, status, emails, message):
+    event_id = add_event(app, kind=kind, status=status)
+    response = client.post(f"/staff/events/{event_id}/invitations", data={"emails": emails})
+    assert response.status_code == 422 and message in text(response)
+    assert count(app, Invitation) == 0
+
+
+# -- registrations, CSV and check-in
+
+
+def _three_registrations(app, event_id):
+    """A confirmed, a waitlisted and a remote registration."""
+    add_registration(app, event_id, email="anna@example.fi", name="Anna Aalto",
+                     organisation="Alpha Oy")
+    add_registration(app, event_id, email="bert@example.fi", name="Bert Berg",
+                     status=RegistrationStatus.WAITLISTED)
+    add_registration(app, event_id, email="cecilia@example.fi", name="Cecilia Cato",
+                     attendance_mode=AttendanceMode.REMOTE, organisation="=HYPERLINK(1)")
+
+
+def test_registration_list_filters_by_mode_status_and_text(app, client):
+    event_id = add_event(app)
+    _three_registrations(app, event_id)
+    everyone = text(client.get(f"/staff/events/{event_id}/registrations"))
+    assert "3 registrations shown." in everyone and "waiting list 1" in everyone
+    remote = text(client.get(f"/staff/events/{event_id}/registrations?mode=remote&event_id=1"))
+    assert "Cecilia Cato" in remote and "Anna Aalto" not in remote
+    assert f"/staff/events/{event_id}/registrations.csv?mode=remote" in remote
+    waiting = text(client.get(f"/staff/events/{event_id}/registrations?status=waitlisted"))
+    assert "Bert Berg" in waiting and "Anna Aalto" not in waiting
+    found = text(client.get(f"/staff/events/{event_id}/registrations?q=alpha"))
+    assert "1 registration shown." in found and "Anna Aalto" in found
+    none = text(client.get(f"/staff/events/{event_id}/registrations?q=100%25"))
+    assert "0 registrations shown." in none
+    bad = client.get(f"/staff/events/{event_id}/registrations?mode=balcony")
+    assert bad.status_code == 422 and 'id="mode-error"' in text(bad)
+    assert client.get(f"/staff/events/{event_id}/registrations.csv?status=x").status_code == 422
+
+
+def test_csv_export_opens_in_excel_and_is_formula_safe(app, client):
+    event_id = add_event(app)
+    q1 = add_question(app, event_id, "multiple_choice", "Services?", options=["Home", "Day"])
+    add_question(app, event_id, "checkbox", "Coffee?")
+    _three_registrations(app, event_id)
+    add_registration(app, event_id, email="d@example.fi", name="+Dan", dietary_needs="@vegan",
+                     answers={str(q1): ["Home", "Day"]})
+    response = client.get(f"/staff/events/{event_id}/registrations.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Name" and rows[0][-2:] == ["Services?", "Coffee?"]
+    assert len(rows) == 5 and all(len(r) == len(rows[0]) for r in rows)
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["Cecilia Cato"][2] == "'=HYPERLINK(1)"
+    assert "'+Dan" in by_name and by_name["'+Dan"][8] == "'@vegan"
+    assert by_name["'+Dan"][-2] == "Home, Day"
+    assert by_name["Bert Berg"][6] == "On the waiting list"
+    filtered = client.get(f"/staff/events/{event_id}/registrations.csv?mode=remote")
+    assert len(filtered.data.decode("utf-8-sig").strip().splitlines()) == 2
+
+
+def test_check_in_marks_and_undoes_arrival_keeping_the_search(app, client):
+    event_id = add_event(app)
+    _three_registrations(app, event_id)
+    page = text(client.get(f"/staff/events/{event_id}/checkin"))
+    assert "Arrived 0 of 2 expected." in page and "Bert Berg" not in page  # waitlisted
+    page = text(client.get(f"/staff/events/{event_id}/checkin?q=ann"))
+    assert "Anna Aalto" in page and "Cecilia Cato" not in page
+    anna = int(re.search(r'id="registration-(\d+)"', page).group(1))
+    response = client.post(f"/staff/registrations/{anna}/checkin",
+                           data={"attended": "1", "q": "ann"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/checkin?q=ann#registration-{anna}")
+    assert load(app, Registration, anna).checked_in_at is not None
+    page = text(client.get(f"/staff/events/{event_id}/checkin"))
+    assert "Arrived 1 of 2 expected." in page and "Undo" in page
+    client.post(f"/staff/registrations/{anna}/checkin", data={"attended": "0"})
+    assert load(app, Registration, anna).checked_in_at is None
+
+
+def test_check_in_refuses_bad_input(app, client):
+    event_id = add_event(app)
+    waiting, _ = add_registration(app, event_id, status=RegistrationStatus.WAITLISTED)
+    assert client.post(f"/staff/registrations/{waiting}/checkin").status_code == 409
+    confirmed, _ = add_registration(app, event_id, email="c@example.fi")
+    assert client.post(f"/staff/registrations/{confirmed}/checkin",
+                       data={"attended": "maybe"}).status_code == 400
+    assert client.post("/staff/registrations/999999/checkin").status_code == 404
+    assert load(app, Registration, waiting).checked_in_at is None
+    assert load(app, Registration, confirmed).checked_in_at is None

@@ -1,0 +1,125 @@
+"""Building messages, showing contract datetimes, and SMTP outcomes (shared.mail)."""
+
+import datetime as dt
+from email import message_from_bytes, policy
+
+import pytest
+from flask import Flask
+from flask_babel import Babel, force_locale
+
+from shared.mail import (
+    PermanentFailure,
+    SMTPConnection,
+    TransientFailure,
+    build_message,
+    format_iso_datetime,
+    format_period,
+    parse_iso,
+)
+
+CALENDAR = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+SMTP_SETTINGS = {"SMTP_HOST": "127.0.0.1", "SMTP_STARTTLS": False, "SMTP_USERNAME": "",
+                 "SMTP_PASSWORD": "", "SMTP_TIMEOUT": 5.0}
+
+
+def message(**changes):
+    """A message with text, HTML and one attachment."""
+    values = {"sender": "Foorumi <foorumi@example.fi>", "to": "maija@example.fi",
+              "to_name": "Meikäläinen, Maija", "subject": "Tervetuloa – välkommen",
+              "text": "Hei!\n", "html": "<p>Hei!</p>",
+              "attachments": [("kutsu.ics", "text/calendar", CALENDAR),
+                              ("liite.pdf", "application/pdf", b"%PDF-1.4 ...")]}
+    values.update(changes)
+    return build_message(**values)
+
+
+def test_build_message_has_alternatives_then_attachments():
+    msg = message_from_bytes(message().as_bytes(), policy=policy.default)
+    assert msg.get_content_type() == "multipart/mixed"
+    alternative, *files = list(msg.iter_parts())
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]
+    assert [(f.get_filename(), f.get_content_type()) for f in files] == [
+        ("kutsu.ics", "text/calendar"), ("liite.pdf", "application/pdf")]
+    assert files[1].get_content() == b"%PDF-1.4 ..."
+    assert msg["Subject"] == "Tervetuloa – välkommen"
+    assert msg["To"].addresses[0].display_name == "Meikäläinen, Maija"
+    assert msg["Message-ID"] and msg["Date"]
+
+
+def test_build_message_refuses_header_injection():
+    with pytest.raises(ValueError):
+        message(subject="Hello\r\nBcc: victim@example.fi").as_bytes()
+
+
+@pytest.fixture
+def babel_app():
+    """A bare app with Flask-Babel in Helsinki time."""
+    app = Flask(__name__)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Helsinki"
+    Babel(app)
+    return app
+
+
+def plain(text):
+    """CLDR's no-break spaces as plain spaces."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_parse_iso_keeps_zones_and_takes_naive_as_utc():
+    aware = parse_iso("2031-01-05T10:00:00+02:00")
+    assert aware == dt.datetime(2031, 1, 5, 8, 0, tzinfo=dt.UTC)
+    assert parse_iso("2031-01-05T10:00:00").tzinfo == dt.UTC
+    assert parse_iso("") is None and parse_iso(None) is None
+
+
+def test_contract_datetimes_show_in_helsinki_time(babel_app):
+    with babel_app.app_context(), force_locale("fi"):
+        winter = format_period("2031-01-05T10:00:00+00:00", "2031-01-05T12:30:00+00:00")
+        summer = format_iso_datetime("2031-06-05T10:00:00+00:00", "short")
+    assert plain(winter) == "sunnuntai 5. tammikuuta 2031, 12.00–14.30"  # UTC+2
+    assert plain(summer) == "5.6.2031 13.00"  # UTC+3
+
+
+def test_period_over_several_days_names_both_dates(babel_app):
+    with babel_app.app_context(), force_locale("en"):
+        text = plain(format_period("2031-01-05T10:00:00+00:00", "2031-01-06T21:30:00+00:00"))
+    assert text == "Sunday, January 5, 2031 12:00 PM – Monday, January 6, 2031 11:30 PM"
+
+
+def test_an_evening_in_utc_can_be_the_next_day_in_helsinki(babel_app):
+    with babel_app.app_context(), force_locale("en"):
+        text = plain(format_period("2031-01-05T22:30:00+00:00", "2031-01-05T23:30:00+00:00"))
+    assert text == "Monday, January 6, 2031, 12:30 AM–1:30 AM"
+
+
+def test_smtp_send_succeeds_and_reuses_the_connection(smtp):
+    connection = SMTPConnection({**SMTP_SETTINGS, "SMTP_PORT": smtp.port})
+    try:
+        connection.send(message(), "maija@example.fi")
+        connection.send(message(to="pekka@example.fi"), "pekka@example.fi")
+    finally:
+        connection.close()
+    assert [m["To"] for m in smtp.recorder.received()] == [
+        '"Meikäläinen, Maija" <maija@example.fi>', '"Meikäläinen, Maija" <pekka@example.fi>']
+
+
+@pytest.mark.parametrize("reply, outcome", [("451 4.7.1 Greylisted", TransientFailure),
+                                            ("452 Mailbox full", TransientFailure),
+                                            ("550 5.1.1 No such user", PermanentFailure),
+                                            ("553 Not allowed", PermanentFailure)])
+def test_smtp_replies_become_outcomes(smtp, reply, outcome):
+    smtp.recorder.reply_for["maija@example.fi"] = reply
+    connection = SMTPConnection({**SMTP_SETTINGS, "SMTP_PORT": smtp.port})
+    with pytest.raises(outcome) as failure:
+        connection.send(message(), "maija@example.fi")
+    assert str(failure.value).startswith(reply[:3])
+    assert smtp.recorder.received() == []
+
+
+def test_no_server_is_a_transient_failure():
+    from shared.testing.smtp import free_port
+
+    connection = SMTPConnection({**SMTP_SETTINGS, "SMTP_PORT": free_port()})
+    with pytest.raises(TransientFailure):
+        connection.send(message(), "maija@example.fi")
