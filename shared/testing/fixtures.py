@@ -2,7 +2,8 @@
 
 * ``backend`` — "sqlite" or "postgresql"; every test that uses ``settings`` runs on both.
 * ``settings`` — the overrides that point every component at the backend's test databases.
-* ``make_app(service)`` — a service's app on those databases, tables emptied before each test.
+* ``database_urls`` and ``make_app(service)`` come from the suite's ``tests/conftest.py``: they
+  need the composition root (``foorumi``), which nothing in ``shared`` may import.
 * ``smtp`` — a real SMTP server in the test process.
 * ``create_worker(pool, **overrides)`` — a real Celery worker subprocess on the test's settings.
 * ``login(client, *roles)`` — a staff user with those roles, logged in on ``client``.
@@ -13,8 +14,7 @@ import itertools
 import pytest
 import sqlalchemy as sa
 
-from shared.db import dispose_engines, engine_for
-from shared.testing import databases
+from shared.db import engine_for
 from shared.testing.smtp import SMTPServer
 
 _user_numbers = itertools.count(1)
@@ -24,24 +24,6 @@ _user_numbers = itertools.count(1)
 def backend(request):
     """The database backend of this run of the tests."""
     return request.param
-
-
-@pytest.fixture(scope="session")
-def database_urls(backend, tmp_path_factory):
-    """{component: URL} of migrated test databases for the backend, dropped at the end."""
-    from foorumi.migrations import FOLDERS
-    from shared import migrate
-
-    if backend == "postgresql":
-        urls = databases.create_pg_databases()
-    else:
-        urls = databases.sqlite_urls(tmp_path_factory.mktemp("sqlite"))
-    for component, url in urls.items():
-        migrate.upgrade(component, FOLDERS[component], url)
-    yield urls
-    dispose_engines()
-    if backend == "postgresql":
-        databases.drop_pg_databases(urls)
 
 
 def _empty_tables(urls):
@@ -72,18 +54,6 @@ def settings(database_urls, tmp_path):
         "MAIL_BACKEND": "devmailbox",
         "DEV_MAILBOX": True,
     }
-
-
-@pytest.fixture
-def make_app(settings):
-    """Build a service's app (``make_app("registration", RATELIMIT_ENABLED=True)``)."""
-    from foorumi.apps import FACTORIES, create_portal
-
-    def build(service, **overrides):
-        factory = create_portal if service == "portal" else FACTORIES[service]
-        return factory({**settings, **overrides})
-
-    return build
 
 
 @pytest.fixture
