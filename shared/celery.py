@@ -9,7 +9,7 @@ import logging
 
 from celery import Celery, Task
 from celery.signals import worker_process_init
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from shared.config import SERVICES
 from shared.db import dispose_engines
@@ -51,7 +51,8 @@ celery_app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
-    task_queues=[Queue(s) for s in SERVICES],
+    # each queue its own direct exchange and routing key: a task reaches exactly one queue
+    task_queues=[Queue(s, Exchange(s, type="direct"), routing_key=s) for s in SERVICES],
     task_default_queue="notify",
     task_routes=(_route,),
     broker_connection_retry_on_startup=True,
