@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.celery import celery_app
+from shared.celery import celery_app, periodic
 from shared.contracts import ROUTES, SCHEMAS
 from shared.db import utcnow
 
@@ -116,6 +116,19 @@ def install_after_commit(db, model):
 def _broker_resting():
     """Whether the configured broker failed within the last BROKER_BACKOFF_SECONDS."""
     return time.monotonic() < _broker_down_until.get(celery_app.conf.broker_url, 0.0)
+
+
+def relay_task(service, db, model):
+    """Register ``<service>.relay_outbox``, which beat runs every OUTBOX_RELAY_INTERVAL seconds."""
+    name = f"{service}.relay_outbox"
+    periodic(name, seconds_setting="OUTBOX_RELAY_INTERVAL")
+
+    @celery_app.task(name=name)
+    def relay_outbox():
+        """Publish the outbox's unsent messages; returns how many went out."""
+        return relay(db, model)
+
+    return relay_outbox
 
 
 def relay(db, model, limit=500):

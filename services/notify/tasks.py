@@ -5,14 +5,15 @@ from sqlalchemy.exc import OperationalError
 from services.notify import sending
 from services.notify.models import OutboxMessage, ProcessedMessage, SubscriptionRequest, db
 from shared import outbox
-from shared.celery import celery_app, periodic
+from shared.celery import celery_app
 from shared.contracts import SCHEMAS, notify
 from shared.mail import TransientFailure
 
-RELAY_OUTBOX = "notify.relay_outbox"
+relay_outbox = outbox.relay_task("notify", db, OutboxMessage)
+RELAY_OUTBOX = relay_outbox.name
+
 #: how often a task waits for a database that is away (about 8 hours with the backoff)
 DB_MAX_RETRIES = 50
-periodic(RELAY_OUTBOX, seconds_setting="OUTBOX_RELAY_INTERVAL")
 
 
 def retry_delay(retries):
@@ -66,9 +67,3 @@ def _store_request(data):
         email=data["email"].strip().lower(), name=data["name"],
         organisation=data["organisation"], locale=data["locale"], source=data["source"],
     ))
-
-
-@celery_app.task(name=RELAY_OUTBOX)
-def relay_outbox():
-    """Publish the outbox's unsent messages; returns how many went out."""
-    return outbox.relay(db, OutboxMessage)

@@ -5,17 +5,12 @@ from services.registration.models import OutboxMessage, db
 from shared import outbox
 from shared.celery import celery_app, periodic
 
-RELAY_OUTBOX = "registration.relay_outbox"
+relay_outbox = outbox.relay_task("registration", db, OutboxMessage)
+RELAY_OUTBOX = relay_outbox.name
+
 SEND_REMINDERS = "registration.send_reminders"
 
-periodic(RELAY_OUTBOX, seconds_setting="OUTBOX_RELAY_INTERVAL")
 periodic(SEND_REMINDERS, seconds=300)
-
-
-@celery_app.task(name=RELAY_OUTBOX)
-def relay_outbox():
-    """Publish the outbox's unsent messages; returns how many went out."""
-    return outbox.relay(db, OutboxMessage)
 
 
 @celery_app.task(name=SEND_REMINDERS)
