@@ -60,6 +60,8 @@ DEFAULTS = {
     "POLICY_RECORDING_VISIBLE_DAYS": 14,
     "POLICY_FORUMS_PER_YEAR_MIN": 3,
     "POLICY_FORUMS_PER_YEAR_MAX": 6,
+    # -- feedback: an unconfirmed comment (and its emailed link) expires after this many hours
+    "COMMENT_CONFIRM_HOURS": 48,
     # -- registration
     "REMINDER_HOURS_BEFORE": 24,
     "SEAT_LOCK_TIMEOUT_SECONDS": 3,

@@ -1,20 +1,28 @@
-"""The feedback service's URL table."""
+"""The feedback service's URL table: public pages at /, the JSON API at /api/v1."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 
-from shared.web.ratelimit import make_limiter
+from services.feedback import api, public
+from services.feedback.limits import limiter
+from shared.web.ratelimit import public_form_limits
 
-limiter = make_limiter("feedback")
+__all__ = ["limiter", "register_blueprints"]
+
+limited = public_form_limits(limiter)
 
 bp = Blueprint("feedback_public", __name__, template_folder="templates")
-
-
-@bp.route("/")
-def index():
-    """The service's public front page."""
-    return render_template("feedback/index.html")
+bp.add_url_rule("/", view_func=public.index)
+bp.add_url_rule("/topics/<int:topic_id>", view_func=public.show_topic)
+bp.add_url_rule("/topics/<int:topic_id>/comments", methods=["POST"],
+                view_func=limited(public.submit_comment))
+bp.add_url_rule("/comments/<int:comment_id>/replies", methods=["POST"],
+                view_func=limited(public.submit_reply))
+bp.add_url_rule("/comments/<int:comment_id>/reports", methods=["POST"],
+                view_func=limited(public.submit_report))
+bp.add_url_rule("/confirm/<token>", methods=["GET", "POST"], view_func=public.confirm)
 
 
 def register_blueprints(app):
-    """Public pages at /."""
+    """Attach the public pages at / and the API at /api/v1."""
     app.register_blueprint(bp)
+    api.init_api(app)

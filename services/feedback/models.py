@@ -64,6 +64,8 @@ class Forum(Base):
     url: Mapped[str] = mapped_column(sa.String(500))
     #: set when the ``feedback.window_closed`` message was written (the last topic closed)
     window_closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: when the newest applied ``event.published`` happened (an older, late message is ignored)
+    announced_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     topics: Mapped[list["Topic"]] = relationship(back_populates="forum", order_by="Topic.position")
@@ -89,6 +91,9 @@ class Topic(Base):
     #: never earlier than POLICY_COMMENT_WINDOW_MIN_DAYS after the forum ends
     opens_at: Mapped[dt.datetime]
     closes_at: Mapped[dt.datetime]
+    #: the close time the secretary chose (None: the policy's floor); kept so that a moved
+    #: event recomputes ``closes_at`` as max(this, the new floor)
+    requested_closes_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: the agenda item was removed from the published agenda
     withdrawn: Mapped[bool] = mapped_column(default=False)
 

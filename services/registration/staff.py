@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, flash, redirect, request, url_fo
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, ValidationError
 
-from services.registration import export, forms, operations, queries
+from services.registration import emails, export, forms, operations, queries
 from services.registration.materials import MaterialRejected, add_material
 from services.registration.models import (
     AgendaItem,
@@ -119,6 +119,7 @@ def edit_event(event_id):
         setattr(event, name, value)
     if capacity != event.onsite_capacity:
         operations.set_capacity(event, capacity)
+    _announce_change(event)
     db.session.commit()
     flash(_("The event was saved."), "success")
     return _to_event(event)
@@ -141,6 +142,14 @@ def _event_page(event, errors=None, values=None, status=200):
 def show_event(event_id):
     """An event's staff page: agenda, questions, invitations, recording, publishing."""
     return _event_page(_get(Event, event_id))
+
+
+def _announce_change(event):
+    """A published event's agenda changed: announce it again, so feedback's topics follow."""
+    if event.status == EventStatus.PUBLISHED:
+        db.session.flush()
+        db.session.expire_all()  # relationships re-read after deletes
+        emails.event_published(event)
 
 
 def _renumber(rows):
@@ -169,6 +178,7 @@ def add_agenda_item(event_id):
     item = AgendaItem(**data)
     event.agenda_items.append(item)
     _place_item(event, item, position)
+    _announce_change(event)
     db.session.commit()
     flash(_("The agenda item was added."), "success")
     return _to_event(event)
@@ -195,6 +205,7 @@ def edit_agenda_item(item_id):
             _place_item(item.event, item, data.pop("position") or item.position)
             for name, value in data.items():
                 setattr(item, name, value)
+            _announce_change(item.event)
             db.session.commit()
             flash(_("The agenda item was saved."), "success")
             return _to_event(item.event)
@@ -209,6 +220,7 @@ def delete_agenda_item(item_id):
     event = item.event
     event.agenda_items.remove(item)
     _renumber(event.agenda_items)
+    _announce_change(event)
     db.session.commit()
     flash(_("The agenda item was removed."), "success")
     return _to_event(event)
@@ -223,6 +235,7 @@ def upload_material(item_id):
     except MaterialRejected as exc:
         db.session.rollback()
         return _event_page(item.event, {f"file-{item.id}": [str(exc.message)]}, status=422)
+    _announce_change(item.event)
     db.session.commit()
     flash(_("%(name)s was uploaded.", name=material.filename), "success")
     return _to_event(item.event)
@@ -234,6 +247,7 @@ def delete_material(material_id):
     material = _get(Material, material_id)
     event = material.agenda_item.event
     db.session.delete(material)
+    _announce_change(event)
     db.session.commit()
     flash(_("The document was removed."), "success")
     return _to_event(event)

@@ -9,7 +9,7 @@ EVENT_PUBLISHED = "event.published"
 
 #: topic -> receiving task names. Receivers are added here as their services learn to listen.
 RECEIVERS = {
-    EVENT_PUBLISHED: (),
+    EVENT_PUBLISHED: ("feedback.sync_topics",),
 }
 
 

@@ -20,6 +20,9 @@ TEMPLATES = (
     "registration_already_registered",
     "registration_reminder",
     "registration_invitation",
+    "comment_confirm",
+    "comment_approved",
+    "comment_rejected",
 )
 
 

@@ -1,8 +1,8 @@
 """initial
 
-Revision ID: 9b8d618f2a65
+Revision ID: 81e23904b63e
 Revises: 
-Create Date: 2026-11-22 11:14:55.059768
+Create Date: 2026-11-22 11:40:33.624311
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import shared.db
 
 
-revision = '9b8d618f2a65'
+revision = '81e23904b63e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('ends_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=False),
     sa.Column('window_closed_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('announced_at', shared.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('updated_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_forums'))
     )
@@ -65,6 +66,7 @@ def upgrade():
     sa.Column('material_urls', sa.JSON(), nullable=False),
     sa.Column('opens_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('closes_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('requested_closes_at', shared.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('withdrawn', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['forum_id'], ['forums.id'], name=op.f('fk_topics_forum_id_forums'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_topics')),

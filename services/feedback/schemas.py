@@ -1,0 +1,174 @@
+"""Marshmallow schemas of the feedback service's HTTP input and output.
+
+:class:`CommentSchema` loads a comment or reply from the JSON API or the HTML form;
+:class:`ReportSchema` loads a report. The output schemas dump only what the public may see: an
+approved comment's author name, organisation and sanitized text, never the email address.
+Every message is a lazy translated string (or one of marshmallow's own, which
+:mod:`shared.web.messages` translates).
+"""
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.feedback import links, topics
+from services.feedback.models import ReportReason
+from shared.validators import BusinessId, normalize_email
+from shared.web.text import markdown
+
+REQUIRED = _l("This field is required.")
+#: the longest comment text, in characters (Markdown source)
+COMMENT_MAX = 5000
+SHORT_TEXT_MAX = 200
+DETAILS_MAX = 2000
+
+
+def _too_long(max_length):
+    """A length validator whose message says the limit."""
+    return validate.Length(max=max_length, error=_l("Use at most {max} characters."))
+
+
+class Text(fields.String):
+    """A string with surrounding whitespace removed; a required one may not be blank."""
+
+    def __init__(self, max_length, **kwargs):
+        super().__init__(validate=_too_long(max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """Strip the text; blank counts as missing for a required field; no NUL characters."""
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if "\x00" in text:
+            raise ValidationError([_l("The text contains characters that are not allowed.")])
+        if self.required and not text:
+            raise ValidationError([REQUIRED])
+        return text
+
+
+class EmailAddress(fields.Email):
+    """An email address, stripped and lowercased before it is checked."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """The normalized address; blank counts as missing."""
+        if isinstance(value, str):
+            value = normalize_email(value)
+        if value == "":
+            raise ValidationError([REQUIRED])
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class OptionalBusinessId(fields.String):
+    """A Finnish business ID (Y-tunnus) or nothing: blank and null load as None."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, load_default=None,
+                         metadata={"description": "Y-tunnus, e.g. 1234567-8"}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """The checked business ID, or None for a blank one."""
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        return BusinessId()(text) if text else None
+
+
+class CommentSchema(Schema):
+    """A comment or a reply, as the API and the HTML form take it (unknown fields rejected)."""
+
+    name = Text(SHORT_TEXT_MAX, required=True)
+    organisation = Text(SHORT_TEXT_MAX, required=True)
+    email = EmailAddress(required=True, validate=_too_long(254))
+    text = Text(COMMENT_MAX, required=True, metadata={
+        "description": f"Markdown, at most {COMMENT_MAX} characters; HTML is not allowed"})
+    business_id = OptionalBusinessId()
+    on_behalf_of_organisation = fields.Boolean(load_default=False)
+
+
+class ReportSchema(Schema):
+    """A report of a visible comment: a reason, and details (required with "other")."""
+
+    reason = fields.String(required=True, validate=validate.OneOf(
+        [r.value for r in ReportReason], error=_l("Choose a reason.")))
+    details = Text(DETAILS_MAX, load_default="")
+
+    @validates_schema
+    def _details_with_other(self, data, **kwargs):
+        """"Other" needs words saying what is wrong."""
+        if data.get("reason") == ReportReason.OTHER and not data.get("details"):
+            raise ValidationError([_l("Tell us what is wrong with the comment.")], "details")
+
+
+class AcceptedSchema(Schema):
+    """The answer to a new comment: it waits for the author's email confirmation."""
+
+    status = fields.String(metadata={"enum": ["awaiting_confirmation"]})
+    message = fields.String()
+
+
+class ReportReceivedSchema(Schema):
+    """The answer to a report: moderators will look at it."""
+
+    status = fields.String(metadata={"enum": ["received"]})
+    message = fields.String()
+
+
+class PublicCommentSchema(Schema):
+    """An approved comment as the public sees it (never the author's email)."""
+
+    id = fields.Integer()
+    topic_id = fields.Integer()
+    parent_id = fields.Integer(allow_none=True)
+    author_name = fields.String()
+    organisation = fields.String()
+    on_behalf_of_organisation = fields.Boolean()
+    html = fields.Function(lambda comment: str(markdown(comment.body)), metadata={
+        "description": "the comment's Markdown rendered to sanitized HTML"})
+    approved_at = fields.AwareDateTime()
+    url = fields.Function(links.comment_url)
+
+
+class ThreadSchema(PublicCommentSchema):
+    """An approved top-level comment with its approved replies (``queries.Thread``)."""
+
+    replies = fields.List(fields.Nested(PublicCommentSchema))
+
+
+def dump_thread(thread):
+    """A queries.Thread as the API shows it."""
+    data = PublicCommentSchema().dump(thread.comment)
+    data["replies"] = PublicCommentSchema(many=True).dump(thread.replies)
+    return data
+
+
+class TopicSchema(Schema):
+    """A topic (an agenda item) with its comment window."""
+
+    id = fields.Integer()
+    forum_id = fields.Integer()
+    position = fields.Integer()
+    title = fields.String()
+    description_html = fields.Function(lambda topic: str(markdown(topic.description)))
+    presenter_name = fields.String()
+    material_urls = fields.List(fields.String())
+    opens_at = fields.AwareDateTime()
+    closes_at = fields.AwareDateTime()
+    window = fields.Function(lambda topic: topics.window_state(topic), metadata={
+        "enum": ["not_open_yet", "open", "closed"]})
+    url = fields.Function(lambda topic: links.topic_url(topic.id))
+
+
+class ForumSchema(Schema):
+    """A forum with its topics."""
+
+    id = fields.Integer()
+    title = fields.String()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    url = fields.String(metadata={"description": "the event's page on the registration service"})
+    topics = fields.Function(lambda forum: TopicSchema(many=True).dump(topics.live(forum)))
+
+
+class ErrorSchema(Schema):
+    """Every error answer of the API; ``errors`` holds field errors of bad input (422)."""
+
+    code = fields.Integer(metadata={"description": "the HTTP status"})
+    message = fields.String(metadata={"description": "what went wrong, in the user's language"})
+    errors = fields.Dict(
+        keys=fields.String(), metadata={"description": "{field: [messages]} for bad input"}
+    )
