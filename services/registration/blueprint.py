@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from services.registration import api, public, staff
+from services.registration import api, public, staff, staff_agenda, staff_attendees
 from services.registration.limits import limiter
 from shared.web.ratelimit import public_form_limits
 
@@ -24,19 +24,19 @@ staff_bp.add_url_rule("/events/<int:event_id>", view_func=staff.show_event)
 staff_bp.add_url_rule("/events/<int:event_id>/edit", methods=["GET", "POST"],
                       view_func=staff.edit_event)
 staff_bp.add_url_rule("/events/<int:event_id>/agenda", methods=["POST"],
-                      view_func=staff.add_agenda_item)
+                      view_func=staff_agenda.add_agenda_item)
 staff_bp.add_url_rule("/agenda/<int:item_id>/edit", methods=["GET", "POST"],
-                      view_func=staff.edit_agenda_item)
+                      view_func=staff_agenda.edit_agenda_item)
 staff_bp.add_url_rule("/agenda/<int:item_id>/delete", methods=["POST"],
-                      view_func=staff.delete_agenda_item)
+                      view_func=staff_agenda.delete_agenda_item)
 staff_bp.add_url_rule("/agenda/<int:item_id>/materials", methods=["POST"],
-                      view_func=staff.upload_material)
+                      view_func=staff_agenda.upload_material)
 staff_bp.add_url_rule("/materials/<int:material_id>/delete", methods=["POST"],
-                      view_func=staff.delete_material)
+                      view_func=staff_agenda.delete_material)
 staff_bp.add_url_rule("/events/<int:event_id>/questions", methods=["POST"],
-                      view_func=staff.add_question)
+                      view_func=staff_agenda.add_question)
 staff_bp.add_url_rule("/questions/<int:question_id>/delete", methods=["POST"],
-                      view_func=staff.delete_question)
+                      view_func=staff_agenda.delete_question)
 staff_bp.add_url_rule("/events/<int:event_id>/publish", methods=["GET", "POST"],
                       view_func=staff.publish_event)
 staff_bp.add_url_rule("/events/<int:event_id>/cancel", methods=["POST"],
@@ -44,13 +44,13 @@ staff_bp.add_url_rule("/events/<int:event_id>/cancel", methods=["POST"],
 staff_bp.add_url_rule("/events/<int:event_id>/recording", methods=["POST"],
                       view_func=staff.set_recording)
 staff_bp.add_url_rule("/events/<int:event_id>/invitations", methods=["POST"],
-                      view_func=staff.invite)
-staff_bp.add_url_rule("/events/<int:event_id>/registrations", view_func=staff.list_registrations)
+                      view_func=staff_attendees.invite)
+staff_bp.add_url_rule("/events/<int:event_id>/registrations", view_func=staff_attendees.list_registrations)
 staff_bp.add_url_rule("/events/<int:event_id>/registrations.csv",
-                      view_func=staff.export_registrations)
-staff_bp.add_url_rule("/events/<int:event_id>/checkin", view_func=staff.checkin_page)
+                      view_func=staff_attendees.export_registrations)
+staff_bp.add_url_rule("/events/<int:event_id>/checkin", view_func=staff_attendees.checkin_page)
 staff_bp.add_url_rule("/registrations/<int:registration_id>/checkin", methods=["POST"],
-                      view_func=staff.check_in)
+                      view_func=staff_attendees.check_in)
 
 
 def register_blueprints(app):

@@ -112,6 +112,7 @@ def axe():
     _need(AXE, "axe-core (npm install)")
 
     def check(page):
+        page.wait_for_load_state()
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
             "() => axe.run(document, {runOnly: {type: 'tag', values: "

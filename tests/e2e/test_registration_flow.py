@@ -4,6 +4,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from shared.testing.waiting import wait_until
 
@@ -38,6 +39,7 @@ def _open_latest_email(page, base, to):
 
     wait_until(arrived, timeout=30, interval=0.5, message=f"an email to {to} in the dev mailbox")
     page.locator("table a").first.click()
+    page.wait_for_url(re.compile(r"/dev/mailbox/\d+$"))
 
 
 def test_register_read_the_email_and_cancel_through_the_manage_link(page, suite_url, axe):
@@ -45,6 +47,7 @@ def test_register_read_the_email_and_cancel_through_the_manage_link(page, suite_
     _open_first_upcoming_forum(page, suite_url)
     axe(page)
     page.locator("a.button[href$='/register']").click()
+    page.wait_for_url(re.compile(r"/register$"))
     axe(page)
 
     page.fill("[name=name]", "Maija Meikäläinen")
@@ -69,10 +72,10 @@ def test_register_read_the_email_and_cancel_through_the_manage_link(page, suite_
 
     page.wait_for_url(re.compile(r"/registration/manage/"))
     page.locator("a[href$='/cancel']").click()
+    page.wait_for_url(re.compile(r"/cancel$"))
     axe(page)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("cancelled", exact=False).first.is_visible()
+    expect(page.get_by_text("cancelled", exact=False).first).to_be_visible()
     page.goto(page.url.rsplit("/cancel", 1)[0])
     assert page.locator("a[href$='/cancel']").count() == 0
 
