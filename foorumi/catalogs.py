@@ -19,7 +19,7 @@ SOURCES = ("shared", "services", "foorumi")
 LOCALES = ("fi", "sv", "en")
 #: flask_babel's names besides Babel's defaults (_, gettext, ngettext, pgettext, ...)
 KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "lazy_pgettext:1c,2")
-PO_OPTIONS = ("--width=100", "--ignore-obsolete")
+PO_OPTIONS = ("--width=100", "--ignore-obsolete", "--no-fuzzy-matching")
 
 
 def pybabel(*args):

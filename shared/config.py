@@ -62,6 +62,9 @@ DEFAULTS = {
     "POLICY_FORUMS_PER_YEAR_MAX": 6,
     # -- feedback: an unconfirmed comment (and its emailed link) expires after this many hours
     "COMMENT_CONFIRM_HOURS": 48,
+    # -- feedback: an item waiting for moderation longer than this many working days is overdue,
+    #    and the daily digest emails the moderators about it
+    "POLICY_MODERATION_DIGEST_WORKING_DAYS": 2,
     # -- registration
     "REMINDER_HOURS_BEFORE": 24,
     "SEAT_LOCK_TIMEOUT_SECONDS": 3,

@@ -54,6 +54,10 @@ def init_api(app):
     )
     api = FeedbackApi(app)
     api.register_blueprint(blp)
+    # -- moderation (staff only): its own module
+    from services.feedback.api_moderation import blp as moderation_blp
+
+    api.register_blueprint(moderation_blp)
     init_errors(app)
     return api
 

@@ -1,8 +1,8 @@
-"""The feedback service's URL table: public pages at /, the JSON API at /api/v1."""
+"""The feedback service's URL table: public pages at /, staff pages at /staff, the API at /api/v1."""
 
 from flask import Blueprint
 
-from services.feedback import api, public
+from services.feedback import api, public, staff
 from services.feedback.limits import limiter
 from shared.web.ratelimit import public_form_limits
 
@@ -21,8 +21,17 @@ bp.add_url_rule("/comments/<int:comment_id>/reports", methods=["POST"],
                 view_func=limited(public.submit_report))
 bp.add_url_rule("/confirm/<token>", methods=["GET", "POST"], view_func=public.confirm)
 
+staff_bp = Blueprint("feedback_staff", __name__, template_folder="templates")
+staff_bp.add_url_rule("/moderation", view_func=staff.moderation_queue)
+staff_bp.add_url_rule("/moderation/bulk", methods=["POST"], view_func=staff.decide_bulk)
+staff_bp.add_url_rule("/comments/<int:comment_id>", view_func=staff.show_comment)
+staff_bp.add_url_rule("/comments/<int:comment_id>/decision", methods=["POST"],
+                      view_func=staff.decide_comment)
+staff_bp.add_url_rule("/audit", view_func=staff.audit_trail)
+
 
 def register_blueprints(app):
-    """Attach the public pages at / and the API at /api/v1."""
+    """Attach the public pages at /, staff pages at /staff and the API at /api/v1."""
     app.register_blueprint(bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
     api.init_api(app)

@@ -165,3 +165,14 @@ class ModerationDecision(Base):
     moderator_id: Mapped[int]
     moderator_email: Mapped[str] = mapped_column(sa.String(254))
     decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Something tried to change or delete a moderation decision (the database refuses too)."""
+
+
+@sa.event.listens_for(ModerationDecision, "before_update")
+@sa.event.listens_for(ModerationDecision, "before_delete")
+def _refuse_audit_changes(_mapper, _connection, target):
+    """The ORM never updates or deletes an audit row; the migration's triggers back this up."""
+    raise AuditTrailIsAppendOnly(f"moderation decision {target.id} cannot be changed")
