@@ -113,6 +113,13 @@ def authenticate(email, password):
     return user
 
 
+def staff_with_role(role):
+    """The active users who hold ``role`` themselves (not through admin), by email."""
+    users = accounts_db.session.scalars(sa.select(StaffUser).where(StaffUser.active.is_(True))
+                                        .order_by(StaffUser.email))
+    return [user for user in users if Role(role) in user.role_set]
+
+
 def current_staff():
     """The logged-in active staff user, or None."""
     if "staff" not in g:

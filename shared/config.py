@@ -65,6 +65,21 @@ DEFAULTS = {
     # -- feedback: an item waiting for moderation longer than this many working days is overdue,
     #    and the daily digest emails the moderators about it
     "POLICY_MODERATION_DIGEST_WORKING_DAYS": 2,
+    #    the digest goes out once a day, at the first beat run after this hour (Helsinki time)
+    "MODERATION_DIGEST_HOUR": 8,
+    # -- notify: newsletters
+    "SUBSCRIBE_CONFIRM_HOURS": 72,  # the double opt-in link lives this long
+    "NEWSLETTER_APPROVAL_REQUIRED": False,  # a second staff member approves before it sends
+    "NEWSLETTER_BATCH_SIZE": 50,  # deliveries one sending task claims at a time
+    "NEWSLETTER_CONNECTIONS": 4,  # parallel SMTP connections (sending lanes) per campaign
+    "NEWSLETTER_RATE_PER_SECOND": 0.0,  # messages a second over all connections; 0 = no limit
+    "NEWSLETTER_MAX_ATTEMPTS": 4,  # a 4xx is tried this many times in all, then FAILED
+    "NEWSLETTER_RETRY_SECONDS": 60.0,  # first backoff after a 4xx; doubles on each attempt
+    "NEWSLETTER_LEASE_SECONDS": 120.0,  # a claim older than this belongs to a dead worker
+    "NEWSLETTER_ERROR_RATE_PAUSE": 0.2,  # failed share of attempts that pauses a campaign
+    "NEWSLETTER_ERROR_RATE_MIN_ATTEMPTS": 20,  # ... once at least this many were attempted
+    "NEWSLETTER_TICK_SECONDS": 15.0,  # how often beat starts due campaigns and revives stalled ones
+    "NEWSLETTER_UNSUBSCRIBE_MAILTO": "unsubscribe@hyvinvointialue.example",
     # -- registration
     "REMINDER_HOURS_BEFORE": 24,
     "SEAT_LOCK_TIMEOUT_SECONDS": 3,

@@ -19,6 +19,7 @@ from services.feedback.schemas import (
     AcceptedSchema,
     CommentSchema,
     ErrorSchema,
+    ForumCommentsSchema,
     ForumSchema,
     ReportReceivedSchema,
     ReportSchema,
@@ -106,6 +107,15 @@ def _take(topic, parent=None):
 def list_forums():
     """Forums with topics, the latest first, each with its live topics and their windows."""
     return jsonify(ForumSchema(many=True).dump(queries.public_forums()))
+
+
+@blp.route("/forums/<int:forum_id>/comments")
+@blp.response(200, ForumCommentsSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Unknown forum, or one without topics")
+def list_forum_comments(forum_id):
+    """A forum's topics with their approved comments and replies (the memo is drafted from it)."""
+    forum = queries.public_forum(forum_id) or abort(404)
+    return jsonify(ForumCommentsSchema().dump(forum))
 
 
 @blp.route("/topics/<int:topic_id>")

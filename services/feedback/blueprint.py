@@ -1,8 +1,11 @@
-"""The feedback service's URL table: public pages at /, staff pages at /staff, the API at /api/v1."""
+"""The feedback service's URL table: public pages at /, staff pages at /staff, the API at /api/v1.
+
+Staff pages are two blueprints by role: moderation (moderators) and forums (secretaries).
+"""
 
 from flask import Blueprint
 
-from services.feedback import api, public, staff
+from services.feedback import api, public, staff, staff_forums
 from services.feedback.limits import limiter
 from shared.web.ratelimit import public_form_limits
 
@@ -29,9 +32,19 @@ staff_bp.add_url_rule("/comments/<int:comment_id>/decision", methods=["POST"],
                       view_func=staff.decide_comment)
 staff_bp.add_url_rule("/audit", view_func=staff.audit_trail)
 
+secretary_bp = Blueprint("feedback_secretary", __name__, template_folder="templates")
+secretary_bp.add_url_rule("/forums", view_func=staff_forums.list_forums)
+secretary_bp.add_url_rule("/topics/<int:topic_id>/window", methods=["POST"],
+                          view_func=staff_forums.set_topic_window)
+secretary_bp.add_url_rule("/forums/<int:forum_id>/comments.<fmt>",
+                          view_func=staff_forums.export_forum)
+secretary_bp.add_url_rule("/topics/<int:topic_id>/comments.<fmt>",
+                          view_func=staff_forums.export_topic)
+
 
 def register_blueprints(app):
     """Attach the public pages at /, staff pages at /staff and the API at /api/v1."""
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(secretary_bp, url_prefix="/staff")
     api.init_api(app)

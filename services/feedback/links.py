@@ -21,3 +21,8 @@ def comment_url(comment):
 def confirm_url(token):
     """The link that confirms a comment (GET shows a page, POST confirms)."""
     return f"{_base()}/confirm/{token}"
+
+
+def forum_comments_api_url(forum_id):
+    """The API answer with a forum's topics and their approved comments."""
+    return f"{_base()}/api/v1/forums/{forum_id}/comments"

@@ -10,7 +10,7 @@ Every message is a lazy translated string (or one of marshmallow's own, which
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.feedback import links, topics
+from services.feedback import links, queries, topics
 from services.feedback.models import ReportReason
 from shared.validators import BusinessId, normalize_email
 from shared.web.text import markdown
@@ -162,6 +162,23 @@ class ForumSchema(Schema):
     ends_at = fields.AwareDateTime()
     url = fields.String(metadata={"description": "the event's page on the registration service"})
     topics = fields.Function(lambda forum: TopicSchema(many=True).dump(topics.live(forum)))
+
+
+class TopicCommentsSchema(TopicSchema):
+    """A topic with its approved comments and their approved replies."""
+
+    comments = fields.Function(
+        lambda topic: [dump_thread(thread) for thread in queries.threads(topic.id)],
+        metadata={"description": "approved comments, oldest first, each with its replies"})
+
+
+class ForumCommentsSchema(ForumSchema):
+    """A forum with every live topic's approved comments: what the memo is drafted from."""
+
+    window_closed_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "when the forum's last topic closed (null while comments are open)"})
+    topics = fields.Function(
+        lambda forum: TopicCommentsSchema(many=True).dump(topics.live(forum)))
 
 
 class ErrorSchema(Schema):

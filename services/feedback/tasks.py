@@ -2,9 +2,12 @@
 
 * ``feedback.sync_topics`` receives ``event.published``: topics follow the published agenda.
 * ``feedback.expire_comments`` runs from beat: unconfirmed comments expire after 48 h.
+* ``feedback.close_windows`` runs from beat: a forum whose last topic closed is announced
+  (``feedback.window_closed``) once.
+* ``feedback.send_moderation_digest`` runs from beat every hour: the moderators' daily digest.
 """
 
-from services.feedback import comments, topics
+from services.feedback import closing, comments, digest, topics
 from services.feedback.models import OutboxMessage, ProcessedMessage, db
 from shared import outbox
 from shared.celery import celery_app, periodic
@@ -15,10 +18,16 @@ RELAY_OUTBOX = relay_outbox.name
 
 SYNC_TOPICS = "feedback.sync_topics"
 EXPIRE_COMMENTS = "feedback.expire_comments"
-#: how often beat expires unconfirmed comments (seconds)
+CLOSE_WINDOWS = "feedback.close_windows"
+SEND_MODERATION_DIGEST = "feedback.send_moderation_digest"
+#: how often beat expires unconfirmed comments and looks for closed windows (seconds)
 EXPIRE_EVERY_SECONDS = 900
+#: how often beat asks whether today's digest is due (seconds)
+DIGEST_EVERY_SECONDS = 3600
 
 periodic(EXPIRE_COMMENTS, seconds=EXPIRE_EVERY_SECONDS)
+periodic(CLOSE_WINDOWS, seconds=EXPIRE_EVERY_SECONDS)
+periodic(SEND_MODERATION_DIGEST, seconds=DIGEST_EVERY_SECONDS)
 
 
 @celery_app.task(name=SYNC_TOPICS)
@@ -29,12 +38,31 @@ def sync_topics(data):
     Returns the forum's id, or None when the message was ignored (targeted session, stale).
     """
     forum = topics.sync_forum(data)
-    return forum.id if forum is not None else None
+    if forum is None:
+        return None
+    closing.reopen_if_open(forum)
+    return forum.id
 
 
 @celery_app.task(name=EXPIRE_COMMENTS)
 def expire_comments():
     """Expire comments left unconfirmed past their link's lifetime; returns how many."""
     count = comments.expire_unconfirmed()
+    db.session.commit()
+    return count
+
+
+@celery_app.task(name=CLOSE_WINDOWS)
+def close_windows():
+    """Announce the forums whose comment windows have all closed; returns their ids."""
+    ids = closing.close_due_forums()
+    db.session.commit()
+    return ids
+
+
+@celery_app.task(name=SEND_MODERATION_DIGEST)
+def send_moderation_digest():
+    """Email today's digest to the moderators if anything waited too long; returns how many."""
+    count = digest.send_due()
     db.session.commit()
     return count

@@ -27,10 +27,14 @@ class WindowTooEarly(ValueError):
         self.floor = floor
 
 
+def floor_days():
+    """The policy's least number of days a window stays open after its forum ends."""
+    return current_app.config["POLICY_COMMENT_WINDOW_MIN_DAYS"]
+
+
 def floor(forum):
     """The earliest moment the forum's topics may close: its end + the policy's days."""
-    days = current_app.config["POLICY_COMMENT_WINDOW_MIN_DAYS"]
-    return forum.ends_at + dt.timedelta(days=days)
+    return forum.ends_at + dt.timedelta(days=floor_days())
 
 
 def _apply_window(topic, forum):

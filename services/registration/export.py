@@ -1,25 +1,14 @@
 """The staff's CSV export of an event's registrations.
 
-UTF-8 with a byte order mark and semicolons between cells, so it opens right in Finnish and
-Swedish Excel; one column per custom question; a cell that starts like a formula (= + - @, tab,
-carriage return) is prefixed with ' so a spreadsheet never runs it.
+One column per custom question; the file's format (BOM, semicolons, formula injection defused)
+is :mod:`shared.spreadsheets`'.
 """
-
-import csv
-import io
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from services.registration.forms import LABELS
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A cell's text with formula injection defused."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from shared.spreadsheets import csv_text
 
 
 def answer_cell(value):
@@ -60,10 +49,4 @@ def _row(event, registration):
 
 def registrations_csv(event, registrations):
     """The CSV text (BOM first) of ``registrations`` of ``event``."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([safe_cell(c) for c in _header(event)])
-    for registration in registrations:
-        writer.writerow([safe_cell(c) for c in _row(event, registration)])
-    return out.getvalue()
+    return csv_text(_header(event), (_row(event, r) for r in registrations))

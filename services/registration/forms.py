@@ -5,11 +5,8 @@ posted form into the dict that schema loads, and the schema's errors into per-fi
 answer's error belongs to its ``q_<id>`` input). The staff forms' schemas live here too.
 """
 
-import datetime as dt
 import re
-import zoneinfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -21,6 +18,7 @@ from services.registration.models import (
     RegistrationStatus,
     Theme,
 )
+from shared.localtime import LocalDateTime, helsinki, to_local_input  # noqa: F401 - used by the views
 from shared.web.messages import translate_errors
 
 #: what the pages call the model's values
@@ -107,32 +105,6 @@ def form_errors(messages):
         else:
             errors[name] = value if isinstance(value, list) else [str(value)]
     return errors
-
-
-def helsinki():
-    """The zone the pages show and take times in."""
-    return zoneinfo.ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def to_local_input(value):
-    """A UTC datetime as the value of a datetime-local input in Helsinki time."""
-    return value.astimezone(helsinki()).strftime("%Y-%m-%dT%H:%M") if value else ""
-
-
-class LocalDateTime(fields.Field):
-    """A datetime-local input (Helsinki wall time) loaded as an aware UTC datetime."""
-
-    default_error_messages = {"invalid": _l("Enter a date and time (day, month, year, hh:mm).")}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        """Parse ``YYYY-MM-DDTHH:MM`` in Helsinki time."""
-        try:
-            local = dt.datetime.fromisoformat(str(value).strip())
-        except ValueError as exc:
-            raise self.make_error("invalid") from exc
-        if local.tzinfo is not None:
-            raise self.make_error("invalid")
-        return local.replace(tzinfo=helsinki()).astimezone(dt.UTC)
 
 
 def http_url(**kwargs):

@@ -17,6 +17,7 @@ ROUTES = {
     notify.SEND_EMAIL: (notify.SEND_EMAIL,),
     notify.REQUEST_SUBSCRIPTION: (notify.REQUEST_SUBSCRIPTION,),
     events.EVENT_PUBLISHED: events.RECEIVERS[events.EVENT_PUBLISHED],
+    events.FEEDBACK_WINDOW_CLOSED: events.RECEIVERS[events.FEEDBACK_WINDOW_CLOSED],
 }
 
 #: topic -> the schema its payload must load in.
@@ -24,4 +25,5 @@ SCHEMAS = {
     notify.SEND_EMAIL: notify.SendEmailPayload,
     notify.REQUEST_SUBSCRIPTION: notify.RequestSubscriptionPayload,
     events.EVENT_PUBLISHED: events.EventPublishedPayload,
+    events.FEEDBACK_WINDOW_CLOSED: events.WindowClosedPayload,
 }

@@ -7,9 +7,13 @@ from shared.contracts.base import Payload
 #: A forum or targeted session was published (or its published agenda changed).
 EVENT_PUBLISHED = "event.published"
 
+#: A forum's last topic closed for comments: the memo can be drafted from its approved comments.
+FEEDBACK_WINDOW_CLOSED = "feedback.window_closed"
+
 #: topic -> receiving task names. Receivers are added here as their services learn to listen.
 RECEIVERS = {
     EVENT_PUBLISHED: ("feedback.sync_topics",),
+    FEEDBACK_WINDOW_CLOSED: (),  # the memo service's drafting arrives with its issue
 }
 
 
@@ -35,3 +39,24 @@ class EventPublishedPayload(Payload):
     ends_at = fields.AwareDateTime(required=True)
     url = fields.Url(require_tld=False, required=True)
     agenda = fields.List(fields.Nested(AgendaItemPayload), load_default=list)
+
+
+class ClosedTopicPayload(Schema):
+    """One topic of a forum whose comment window closed."""
+
+    topic_id = fields.Integer(required=True)
+    agenda_item_id = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    title = fields.String(required=True)
+    approved_comments = fields.Integer(required=True)
+
+
+class WindowClosedPayload(Payload):
+    """A forum's comments are final. The comments themselves are fetched from ``comments_url``
+    (feedback's ``GET /api/v1/forums/<id>/comments``), so the message stays small."""
+
+    event_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    closed_at = fields.AwareDateTime(required=True)
+    comments_url = fields.Url(require_tld=False, required=True)
+    topics = fields.List(fields.Nested(ClosedTopicPayload), required=True)

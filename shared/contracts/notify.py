@@ -23,6 +23,7 @@ TEMPLATES = (
     "comment_confirm",
     "comment_approved",
     "comment_rejected",
+    "moderation_digest",
 )
 
 

@@ -26,7 +26,8 @@ def test_the_openapi_document_is_valid_and_lists_the_endpoints(client):
     validate(spec)
     assert {"/api/v1/forums", "/api/v1/topics/{topic_id}", "/api/v1/topics/{topic_id}/comments",
             "/api/v1/comments/{comment_id}/replies",
-            "/api/v1/comments/{comment_id}/reports"} <= set(spec["paths"])
+            "/api/v1/comments/{comment_id}/reports",
+            "/api/v1/forums/{forum_id}/comments"} <= set(spec["paths"])
 
 
 def test_forums_list_live_topics_with_their_windows(client, create_forum):
@@ -60,6 +61,24 @@ def test_a_topic_and_its_approved_comments(client, topic_id, create_comment):
     assert [r["html"] for r in thread["replies"]] == ["<p>Reply</p>\n"]
     text = response.get_data(as_text=True)
     assert "Secret" not in text and "Pending reply" not in text and "maija@example.fi" not in text
+
+
+def test_a_forums_approved_comments_by_topic_for_the_memo(client, create_forum, create_comment):
+    first, second = create_forum()
+    parent = create_comment(first, body="First")
+    create_comment(first, parent_id=parent, body="Its reply")
+    create_comment(second, body="Second")
+    for status in (CommentStatus.PENDING, CommentStatus.REJECTED, CommentStatus.HIDDEN):
+        create_comment(second, status=status, body=f"Secret {status.value}")
+    response = client.get("/api/v1/forums/1/comments")
+    assert response.status_code == 200
+    data = response.json
+    assert data["id"] == 1 and data["window_closed_at"] is None
+    assert [(t["title"], [c["html"] for c in t["comments"]]) for t in data["topics"]] == [
+        ("Item 1", ["<p>First</p>\n"]), ("Item 2", ["<p>Second</p>\n"])]
+    assert data["topics"][0]["comments"][0]["replies"][0]["html"] == "<p>Its reply</p>\n"
+    assert "Secret" not in response.get_data(as_text=True)
+    assert client.get("/api/v1/forums/99/comments").status_code == 404
 
 
 def test_unknown_topics_are_not_found(client):
