@@ -1,4 +1,4 @@
-"""Demo data for a first look: one staff login per role, and the registration service's forums.
+"""Demo data for a first look: one staff login per role, the forums, and comments on one of them.
 
 ``foorumi demo`` (and so ``make run``) calls :func:`seed`. Running it again changes nothing: users
 that exist are kept as they are, and each service's own ``demo.seed`` is idempotent too. The
@@ -57,6 +57,37 @@ def seed_registration(now=None):
     return summary or {}
 
 
+def _announcements():
+    """The ``event.published`` messages registration has written, oldest first."""
+    from services import registration
+    from services.registration.models import OutboxMessage, db
+    from shared.contracts import events
+
+    with registration.create_app().app_context():
+        query = sa.select(OutboxMessage.payload).where(
+            OutboxMessage.topic == events.EVENT_PUBLISHED).order_by(OutboxMessage.id)
+        return list(db.session.scalars(query))
+
+
+def seed_feedback(now=None):
+    """Deliver the demo forums' announcements to feedback, then seed its demo comments.
+
+    The announcements go through feedback's own consumer, which records each message id, so the
+    worker's later delivery of the same messages changes nothing.
+    """
+    from services import feedback
+    from services.feedback import demo, tasks
+    from services.feedback.models import db
+
+    payloads = _announcements()
+    with feedback.create_app().app_context():
+        for payload in payloads:
+            tasks.sync_topics.run(payload)
+        summary = demo.seed(now=now)
+        db.session.commit()
+    return summary
+
+
 def print_logins(rows, public_url):
     """Print the demo staff logins as a table."""
     print(f"\nDemo staff logins (log in at {public_url}/registration/staff/login):\n")
@@ -74,7 +105,8 @@ def seed(now=None):
         raise DemoRefused("foorumi demo creates users with known passwords: not in production")
     rows = seed_staff()
     summary = seed_registration(now=now)
-    for key, value in summary.items():
+    comments = seed_feedback(now=now)
+    for key, value in {**summary, **comments}.items():
         print(f"foorumi: demo {key}: {value}")
     print_logins(rows, settings["PUBLIC_URL"].rstrip("/"))
-    return {"staff": rows, "registration": summary}
+    return {"staff": rows, "registration": summary, "feedback": comments}

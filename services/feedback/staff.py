@@ -9,7 +9,7 @@ an unknown comment) and changes nothing.
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import format_timedelta
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -166,8 +166,8 @@ def decide_bulk():
         field = "bulk-reason" if isinstance(exc, moderation.ReasonRequired) else "bulk-comments"
         return _queue_page(queue.PENDING, _error_status(exc), {field: [str(exc.message)]}, values)
     db.session.commit()
-    flash(_("%(decision)s: %(count)s comments.", decision=ACTION_LABELS[action],
-            count=len(decisions)), "success")
+    flash(ngettext("%(decision)s: %(num)d comment.", "%(decision)s: %(num)d comments.",
+                   len(decisions), decision=ACTION_LABELS[action]), "success")
     return redirect(url_for(".moderation_queue", queue=queue.PENDING))
 
 

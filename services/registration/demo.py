@@ -190,6 +190,8 @@ def _held_forum(now):
                    description="Hyvinvointikertomus ja -suunnitelma sekä niiden seuranta.")
     event.agenda_items.append(AgendaItem(title="Hyvinvointikertomus 2026", position=1,
                                          presenter_name="Hyvinvointikoordinaattori Helena Hyvä"))
+    event.agenda_items.append(AgendaItem(title="Hyvinvointisuunnitelman seuranta", position=2,
+                                         presenter_name="Hyvinvointijohtaja Harri Hyvönen"))
     db.session.flush()
     emails.event_published(event)
     _registration(event, 30, "Anna Aaltonen", checked_in_at=event.starts_at)
