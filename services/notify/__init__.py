@@ -1,4 +1,4 @@
-"""The notify service: transactional email, the dev mailbox, and (later) newsletters."""
+"""The notify service: transactional email, the dev mailbox, subscribers and newsletters."""
 
 from shared.mail import init_mail_templates
 from shared.outbox import install_after_commit
@@ -12,7 +12,7 @@ def create_app(config=None):
     from services.notify.models import OutboxMessage, db
 
     app = make_app("notify", __name__, config, db=db, limiter=limiter)
-    app.config["STAFF_HOME"] = "notify_public.index"
+    app.config["STAFF_HOME"] = "notify_staff.list_campaigns"
     register_blueprints(app)
     init_mail_templates(app)
     install_after_commit(db, OutboxMessage)

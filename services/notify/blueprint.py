@@ -1,14 +1,36 @@
-"""The notify service's URL table."""
+"""The notify service's URL table: public pages at /, staff pages at /staff, the API at /api/v1."""
 
 from flask import Blueprint
 
-from services.notify import mailbox, public
-from shared.web.ratelimit import make_limiter
+from services.notify import api, mailbox, public, staff
+from services.notify.limits import limiter
+from shared.web.ratelimit import public_form_limits
+from shared.web.security import csrf
 
-limiter = make_limiter("notify")
+__all__ = ["limiter", "register_blueprints"]
+
+limited = public_form_limits(limiter)
+#: RFC 8058: a mail client's one-click POST carries no CSRF token; the link's secret is the proof
+csrf.exempt(public.unsubscribe)
 
 bp = Blueprint("notify_public", __name__, template_folder="templates")
 bp.add_url_rule("/", view_func=public.index)
+bp.add_url_rule("/subscribe", methods=["GET", "POST"], view_func=limited(public.subscribe))
+bp.add_url_rule("/subscribe/confirm/<token>", methods=["GET", "POST"],
+                view_func=public.confirm_subscription)
+bp.add_url_rule("/preferences/<token>", methods=["GET", "POST"], view_func=public.preferences)
+bp.add_url_rule("/unsubscribe/<token>", methods=["GET", "POST"], view_func=public.unsubscribe)
+
+staff_bp = Blueprint("notify_staff", __name__, template_folder="templates")
+staff_bp.add_url_rule("/campaigns", view_func=staff.list_campaigns)
+staff_bp.add_url_rule("/campaigns/new", methods=["GET", "POST"], view_func=staff.new_campaign)
+staff_bp.add_url_rule("/campaigns/<int:campaign_id>", view_func=staff.show_campaign)
+staff_bp.add_url_rule("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"],
+                      view_func=staff.edit_campaign)
+staff_bp.add_url_rule("/campaigns/<int:campaign_id>/preview", view_func=staff.preview_campaign)
+for action in ("test", "send", "approve", "pause", "resume", "cancel"):
+    staff_bp.add_url_rule(f"/campaigns/<int:campaign_id>/{action}", methods=["POST"],
+                          view_func=getattr(staff, f"{action}_campaign"))
 
 #: the dev mailbox: every email the suite sent, readable in the browser (dev mode only)
 mailbox_bp = Blueprint("notify_mailbox", __name__, template_folder="templates")
@@ -20,7 +42,9 @@ mailbox_bp.add_url_rule("/<int:email_id>/attachments/<int:index>",
 
 
 def register_blueprints(app):
-    """Public pages at /, the dev mailbox at /dev/mailbox when DEV_MAILBOX is on."""
+    """Public pages at /, staff at /staff, the API at /api/v1, the dev mailbox when it is on."""
     app.register_blueprint(bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    api.init_api(app)
     if app.config["DEV_MAILBOX"]:
         app.register_blueprint(mailbox_bp, url_prefix="/dev/mailbox")

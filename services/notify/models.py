@@ -8,10 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import Database, make_base, utcnow
 from shared.outbox import outbox_models
+from shared.tokens import spent_tokens_table
 
 Base = make_base()
 db = Database("notify", Base)
 OutboxMessage, ProcessedMessage = outbox_models(Base)
+#: one-time tokens already used (the double opt-in links)
+spent_tokens = spent_tokens_table(Base.metadata)
 
 
 class EmailStatus(enum.StrEnum):
@@ -141,6 +144,8 @@ class Campaign(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: set once every recipient has a delivery row (resume never re-creates them)
     recipients_frozen_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: the last time a sending lane worked on it; a stale one means the lanes died
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -173,6 +178,9 @@ class Delivery(Base):
     #: when a RETRYING delivery may be tried again (UTC)
     retry_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: the sending lane's claim: a SENDING row whose claim is older than the lease is re-queued
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32), default=None)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class AnnouncementKind(enum.StrEnum):

@@ -1,16 +1,33 @@
-"""Celery tasks of the notify service and its periodic schedule."""
+"""Celery tasks of the notify service and its periodic schedule.
+
+* ``notify.send_email`` and ``notify.request_subscription`` receive the contracts' messages.
+* ``notify.run_campaign`` freezes a campaign's recipients and starts its sending lanes;
+  ``notify.send_batch`` is one lane's batch, queueing the lane's next batch itself.
+* ``notify.tick_campaigns`` runs from beat: it starts campaigns whose scheduled time has come and
+  revives campaigns whose lanes stopped (a killed worker). Schedules live in the database, never
+  as broker ETAs.
+"""
+
+import logging
 
 from sqlalchemy.exc import OperationalError
 
-from services.notify import sending
+from services.notify import delivery, sending, subscribers
 from services.notify.models import OutboxMessage, ProcessedMessage, SubscriptionRequest, db
 from shared import outbox
-from shared.celery import celery_app
+from shared.celery import celery_app, periodic
 from shared.contracts import SCHEMAS, notify
 from shared.mail import TransientFailure
 
+log = logging.getLogger(__name__)
+
 relay_outbox = outbox.relay_task("notify", db, OutboxMessage)
 RELAY_OUTBOX = relay_outbox.name
+
+RUN_CAMPAIGN = "notify.run_campaign"
+SEND_BATCH = "notify.send_batch"
+TICK_CAMPAIGNS = "notify.tick_campaigns"
+periodic(TICK_CAMPAIGNS, seconds_setting="NEWSLETTER_TICK_SECONDS")
 
 #: how often a task waits for a database that is away (about 8 hours with the backoff)
 DB_MAX_RETRIES = 50
@@ -62,8 +79,49 @@ def request_subscription(payload):
 
 @outbox.consumer(db, ProcessedMessage, notify.REQUEST_SUBSCRIPTION)
 def _store_request(data):
-    """Store the request in the consumer's transaction."""
+    """Store the request and start the double opt-in, in the consumer's transaction."""
+    email = data["email"].strip().lower()
     db.session.add(SubscriptionRequest(
-        email=data["email"].strip().lower(), name=data["name"],
-        organisation=data["organisation"], locale=data["locale"], source=data["source"],
+        email=email, name=data["name"], organisation=data["organisation"],
+        locale=data["locale"], source=data["source"],
     ))
+    subscribers.request({"email": email, "name": data["name"],
+                         "organisation": data["organisation"], "locale": data["locale"]},
+                        data["source"] or "message")
+
+
+@celery_app.task(name=RUN_CAMPAIGN)
+def run_campaign(campaign_id):
+    """Freeze the recipients, recover dead claims, start the lanes; returns how many lanes."""
+    lanes = delivery.prepare(campaign_id)
+    for _ in range(lanes):
+        send_batch.delay(campaign_id)
+    return lanes
+
+
+@celery_app.task(name=SEND_BATCH, bind=True)
+def send_batch(self, campaign_id):
+    """Send one batch of a campaign over one SMTP connection, then queue the lane's next one."""
+    step, seconds = delivery.send_batch(campaign_id)
+    if step == "again":
+        send_batch.delay(campaign_id)
+    elif step == "retry_in":
+        send_batch.apply_async((campaign_id,), countdown=seconds)
+    return step
+
+
+@celery_app.task(name=TICK_CAMPAIGNS)
+def tick_campaigns():
+    """Start due campaigns and revive stalled ones; returns the ids it ran."""
+    ids = sorted(set(delivery.start_due()) | set(delivery.stalled()))
+    for campaign_id in ids:
+        run_campaign.delay(campaign_id)
+    return ids
+
+
+def kick(campaign_id):
+    """Start a campaign's sending now (best effort: beat's tick does it if the broker is away)."""
+    try:
+        run_campaign.delay(campaign_id)
+    except Exception:  # noqa: BLE001 - the campaign is in the database; the tick picks it up
+        log.warning("notify: could not queue campaign %s; beat's tick will start it", campaign_id)

@@ -24,6 +24,8 @@ TEMPLATES = (
     "comment_approved",
     "comment_rejected",
     "moderation_digest",
+    "newsletter_confirm",
+    "newsletter_paused",
 )
 
 

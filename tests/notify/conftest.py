@@ -42,3 +42,11 @@ def dropping_port():
     stop.set()
     thread.join(timeout=2)
     listener.close()
+
+
+@pytest.fixture
+def newsletter_app(make_app, smtp):
+    """The notify app sending newsletters over SMTP to the test's server, retries quick."""
+    return make_app("notify", MAIL_BACKEND="smtp", SMTP_PORT=smtp.port, SMTP_TIMEOUT=5.0,
+                    NEWSLETTER_RETRY_SECONDS=0.05, NEWSLETTER_BATCH_SIZE=10,
+                    NEWSLETTER_CONNECTIONS=2)

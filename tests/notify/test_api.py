@@ -1,0 +1,76 @@
+"""The notify JSON API: subscribe, confirm, unsubscribe; 400/422 answers; the OpenAPI document."""
+
+import pytest
+
+from services.notify.models import SubscriberStatus
+from tests.notify.newsletters import add_subscriber, confirm_token, outbox_emails, subscriber_row
+
+BODY = {"email": "maija@example.fi", "name": "Maija", "locale": "en", "themes": ["strategy"]}
+
+
+def test_subscribe_confirm_unsubscribe(notify_app):
+    client = notify_app.test_client()
+    response = client.post("/api/v1/subscribers", json=BODY)
+    assert response.status_code == 202
+    assert response.json["status"] == "awaiting_confirmation"
+    token = confirm_token(notify_app, "maija@example.fi")
+    confirmed = client.post("/api/v1/subscribers/confirm", json={"token": token})
+    assert (confirmed.status_code, confirmed.json["status"]) == (200, "confirmed")
+    again = client.post("/api/v1/subscribers/confirm", json={"token": token})
+    assert (again.status_code, again.json["status"]) == (200, "confirmed")
+    row = subscriber_row(notify_app, "maija@example.fi")
+    gone = client.post("/api/v1/subscribers/unsubscribe", json={"token": row.token})
+    assert gone.status_code == 200
+    assert subscriber_row(notify_app, "maija@example.fi").status == SubscriberStatus.UNSUBSCRIBED
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({**BODY, "email": "nope"}, "email"),
+    ({**BODY, "email": 42}, "email"),
+    ({**BODY, "themes": "strategy"}, "themes"),
+    ({**BODY, "themes": [1]}, "themes"),
+    ({**BODY, "name": "x" * 5000}, "name"),
+    ({**BODY, "locale": None}, "locale"),
+    ({**BODY, "admin": True}, "admin"),
+    ({"name": "no address"}, "email"),
+])
+def test_bad_input_answers_422_with_field_errors(notify_app, body, field):
+    response = notify_app.test_client().post("/api/v1/subscribers", json=body)
+    assert response.status_code == 422
+    assert isinstance(response.json["errors"][field], list)
+    assert outbox_emails(notify_app) == []
+
+
+def test_not_a_json_object_answers_400(notify_app):
+    client = notify_app.test_client()
+    assert client.post("/api/v1/subscribers", data="email=x").status_code == 400
+    assert client.post("/api/v1/subscribers", json=["a"]).status_code == 400
+
+
+def test_unknown_tokens_answer_404_and_bad_ones_422(notify_app):
+    client = notify_app.test_client()
+    assert client.post("/api/v1/subscribers/confirm", json={"token": "x"}).status_code == 404
+    assert client.post("/api/v1/subscribers/unsubscribe", json={"token": "x"}).status_code == 404
+    bad = client.post("/api/v1/subscribers/confirm", json={"token": 5})
+    assert bad.status_code == 422
+    assert "token" in bad.json["errors"]
+    assert client.post("/api/v1/subscribers/confirm", json={"token": "x" * 401}).status_code == 422
+
+
+def test_a_known_address_gets_the_same_answer(notify_app):
+    add_subscriber(notify_app, "maija@example.fi")
+    response = notify_app.test_client().post("/api/v1/subscribers", json=BODY)
+    assert response.status_code == 202
+    assert outbox_emails(notify_app) == []
+
+
+def test_campaign_progress_is_for_staff_only(notify_app):
+    assert notify_app.test_client().get("/api/v1/campaigns/1").status_code == 401
+
+
+def test_the_openapi_document_describes_the_api(notify_app):
+    doc = notify_app.test_client().get("/api/v1/openapi.json").json
+    paths = doc["paths"]
+    assert {"/api/v1/subscribers", "/api/v1/subscribers/confirm",
+            "/api/v1/subscribers/unsubscribe", "/api/v1/campaigns/{campaign_id}"} <= set(paths)
+    assert "422" in paths["/api/v1/subscribers"]["post"]["responses"]
