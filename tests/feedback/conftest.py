@@ -1,10 +1,17 @@
-"""Fixtures of the feedback service's tests: the app, a client, forums with topics, the outbox."""
+"""Fixtures of the feedback service's tests: the app, clients, forums with topics, the outbox."""
 
 import pytest
 import sqlalchemy as sa
 
 from services.feedback.models import Comment, OutboxMessage, Report, Topic, db
+from shared.testing.fixtures import login_as
 from tests.feedback import builders
+from tests.registration.builders import english, fast_passwords  # noqa: F401 - a fixture
+
+
+@pytest.fixture(autouse=True)
+def _fast(fast_passwords):  # noqa: F811 - the fixture imported above
+    """Staff logins hash passwords cheaply in these tests."""
 
 
 @pytest.fixture
@@ -20,6 +27,18 @@ def client(app):
 
 
 @pytest.fixture
+def staff_client(app):
+    """``staff_client("moderator")``: a client reading English, logged in with those roles."""
+
+    def make(*roles):
+        client = english(app)
+        login_as(app, client, *roles)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def create_forum(app):
     """Announce a forum (``builders.announcement`` arguments); returns its topic ids in order."""
 
@@ -30,6 +49,12 @@ def create_forum(app):
             return db.session.scalars(query.order_by(Topic.position)).all()
 
     return create
+
+
+@pytest.fixture
+def topic_id(create_forum):
+    """The first topic of an open forum (it ended yesterday)."""
+    return create_forum()[0]
 
 
 @pytest.fixture

@@ -15,11 +15,6 @@ BODY = {"name": "Maija Meikäläinen", "organisation": "Hoiva Oy", "email": "mai
         "on_behalf_of_organisation": True}
 
 
-@pytest.fixture
-def topic_id(create_forum):
-    """An open topic."""
-    return create_forum()[0]
-
 
 def test_the_openapi_document_is_valid_and_lists_the_endpoints(client):
     spec = client.get("/api/v1/openapi.json").json

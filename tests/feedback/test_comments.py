@@ -17,11 +17,6 @@ DATA = {"name": "Maija Meikäläinen", "organisation": "Hoiva Oy", "email": "mai
         "on_behalf_of_organisation": True}
 
 
-@pytest.fixture
-def topic_id(create_forum):
-    """An open topic."""
-    return create_forum()[0]
-
 
 def submit(topic_id, parent_id=None, **changes):
     """Submit a comment in an app context and commit; returns (comment id, created)."""

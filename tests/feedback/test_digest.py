@@ -18,10 +18,6 @@ WEDNESDAY_10 = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)
 WEEK_AGO = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fast(fast_passwords):  # noqa: F811 - the fixture imported above
-    """Staff accounts hash passwords cheaply in these tests."""
-
 
 @pytest.fixture
 def moderators(app):

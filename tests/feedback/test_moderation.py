@@ -9,12 +9,9 @@ from services.feedback.models import CommentStatus, ModerationAction, db
 from tests.feedback.moderating import MODERATOR, add_report, comment, decisions, open_reports
 
 NOW = dt.datetime(2031, 10, 20, 9, 30, tzinfo=dt.UTC)
+#: the messages are read in English
+EN = {"Accept-Language": "en"}
 
-
-@pytest.fixture
-def topic_id(create_forum):
-    """The first topic of an open forum."""
-    return create_forum()[0]
 
 
 def run(app, fn, *args, **kwargs):
@@ -81,7 +78,8 @@ def test_only_pending_comments_are_approved_or_rejected(app, topic_id, create_co
 def test_a_double_approval_is_refused_and_changes_nothing(app, topic_id, create_comment, outbox):
     cid = create_comment(topic_id, status=CommentStatus.PENDING)
     run(app, moderation.approve, cid, MODERATOR, now=NOW)
-    with app.test_request_context(), pytest.raises(moderation.NotAllowed, match="already been approved"):
+    with app.test_request_context(headers=EN), pytest.raises(moderation.NotAllowed,
+                                                           match="already been approved"):
         moderation.approve(cid, MODERATOR)
     assert len(decisions(app)) == 1 and len(emails(outbox, "comment_approved")) == 1
     assert comment(app, cid).approved_at == NOW
@@ -105,7 +103,8 @@ def test_hide_takes_an_approved_comment_down_and_closes_its_reports(app, topic_i
 
 def test_dismissing_reports_keeps_the_comment_public(app, topic_id, create_comment):
     cid = create_comment(topic_id)
-    with app.test_request_context(), pytest.raises(moderation.NotAllowed, match="no open reports"):
+    with app.test_request_context(headers=EN), pytest.raises(moderation.NotAllowed,
+                                                           match="no open reports"):
         moderation.dismiss_reports(cid, MODERATOR)
     add_report(app, cid)
     run(app, moderation.dismiss_reports, cid, MODERATOR)

@@ -6,28 +6,15 @@ import pytest
 
 from services.feedback.models import CommentStatus
 from shared.db import utcnow
-from shared.testing.fixtures import login_as
 from tests.feedback.moderating import add_report, comment, decisions
 from tests.registration.builders import english, fast_passwords  # noqa: F401 - a fixture
 
 
-@pytest.fixture(autouse=True)
-def _fast(fast_passwords):  # noqa: F811 - the fixture imported above
-    """Staff logins hash passwords cheaply in these tests."""
-
-
 @pytest.fixture
-def api(app):
+def api(staff_client):
     """A moderator's client."""
-    client = english(app)
-    login_as(app, client, "moderator")
-    return client
+    return staff_client("moderator")
 
-
-@pytest.fixture
-def topic_id(create_forum):
-    """The first topic of an open forum."""
-    return create_forum()[0]
 
 
 def test_the_queue_pages_with_a_cursor(api, topic_id, create_comment):

@@ -27,11 +27,6 @@ def stored(app):
                 for c in db.session.scalars(sa.select(Comment).order_by(Comment.id))]
 
 
-@pytest.fixture
-def topic_id(create_forum):
-    """An open topic (the forum ended yesterday)."""
-    return create_forum()[0]
-
 
 @pytest.fixture
 def closed_topic(create_forum):

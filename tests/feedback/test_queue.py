@@ -13,11 +13,6 @@ from tests.feedback.moderating import add_report
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def topic_id(create_forum):
-    """The first topic of an open forum."""
-    return create_forum()[0]
-
 
 def pending_ids(app, after=None, limit=50, now=NOW):
     """(ids of a pending page, its next cursor, total)."""

@@ -11,10 +11,6 @@ MODERATION_BLUEPRINTS = ("feedback_staff.", "feedback_moderation_api.")
 WRONG_ROLES = ("secretary", "communications", "working_group")
 
 
-@pytest.fixture(autouse=True)
-def _fast(fast_passwords):  # noqa: F811 - the fixture imported above
-    """Staff logins hash passwords cheaply in these tests."""
-
 
 def moderation_routes(app, comment_id):
     """(method, path, is_api) of every moderation route; the guard must come before the input."""

@@ -12,23 +12,11 @@ from tests.feedback.moderating import add_report, comment, decisions, open_repor
 from tests.registration.builders import english, fast_passwords  # noqa: F401 - a fixture
 
 
-@pytest.fixture(autouse=True)
-def _fast(fast_passwords):  # noqa: F811 - the fixture imported above
-    """Staff logins hash passwords cheaply in these tests."""
-
-
 @pytest.fixture
-def moderator(app):
+def moderator(staff_client):
     """A moderator's client, reading English."""
-    client = english(app)
-    login_as(app, client, "moderator")
-    return client
+    return staff_client("moderator")
 
-
-@pytest.fixture
-def topic_id(create_forum):
-    """The first topic of an open forum."""
-    return create_forum()[0]
 
 
 def text(response):

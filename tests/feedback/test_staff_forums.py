@@ -14,17 +14,10 @@ from shared.testing.fixtures import login_as
 from tests.registration.builders import english, fast_passwords  # noqa: F401 - a fixture
 
 
-@pytest.fixture(autouse=True)
-def _fast(fast_passwords):  # noqa: F811 - the fixture imported above
-    """Staff logins hash passwords cheaply in these tests."""
-
-
 @pytest.fixture
-def secretary(app):
+def secretary(staff_client):
     """A secretary's client, reading English."""
-    client = english(app)
-    login_as(app, client, "secretary")
-    return client
+    return staff_client("secretary")
 
 
 @pytest.fixture

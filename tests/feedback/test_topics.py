@@ -94,11 +94,6 @@ def test_the_consumer_applies_a_message_once(app):
 # -- the window
 
 
-@pytest.fixture
-def topic_id(create_forum):
-    """A topic of a forum that ended yesterday."""
-    return create_forum()[0]
-
 
 def test_the_secretary_may_not_close_before_the_floor(app, topic_id):
     with app.app_context():
