@@ -3,8 +3,9 @@
 :func:`seed` runs inside the feedback app's context after the demo forums were announced (see
 ``foorumi.demo``). On the first forum whose comment window is open it writes comments as the
 moderation queue would hold them: approved ones (one with a reply), pending ones (one waiting
-past the digest's limit, one flagged for possible personal data), a rejected one, a reported one
-and an unconfirmed one, with the moderation decisions of those decided. It runs once: a forum
+past the digest's limit, two flagged for possible personal data: an email address and a
+henkilötunnus), a rejected one, a reported one, a hidden one, an unconfirmed one and an expired
+one, with the moderation decisions of those decided. It runs once: a forum
 that already has comments is left as it is. No emails go out for demo comments.
 """
 
@@ -44,10 +45,18 @@ COMMENTS = (
      "Osta halvat palvelut meiltä! www.example.com"),
     (CommentStatus.UNCONFIRMED, 0, "Ville Virtanen", "Virtasen Kuntoutus",
      "Onko tilaisuuden tallenne saatavilla myöhemmin?"),
+    (CommentStatus.PENDING, 0, "Kalle Korhonen", "Korhosen Kotihoito",
+     "Asiakkaamme (hetu 131052-308T) ei saanut palveluseteliä ajoissa."),
+    (CommentStatus.HIDDEN, 4, "Olli Ojala", "Ojalan Palvelut",
+     "Tämä kommentti piilotettiin ilmoitusten jälkeen."),
+    (CommentStatus.EXPIRED, 4, "Eeva Eskola", "Eskolan Hoiva",
+     "Vahvistamaton kommentti, joka vanheni."),
 )
 REPLY = ("Helena Hyvä", "Hyvinvointialue",
          "Alueelliset luvut julkaistaan seuraavassa kertomuksessa.")
 REPORTED = 1  # the index in COMMENTS of the approved comment somebody reported
+REASONS = {CommentStatus.REJECTED: "Mainontaa, ei liity aiheeseen.",
+           CommentStatus.HIDDEN: "Ilmoitettu ja tarkistettu: loukkaava."}
 
 
 def _open_forum(now):
@@ -64,25 +73,35 @@ def _comment(topic, status, submitted, name, organisation, text, parent=None):
                       organisation=organisation, body=text, locale="fi",
                       author_email=f"{name.split()[0].lower()}@example.fi",
                       personal_data_flag=personal_data.detect(text),
-                      submitted_at=None if status == CommentStatus.UNCONFIRMED else submitted,
+                      submitted_at=submitted,
                       approved_at=submitted + dt.timedelta(hours=3)
-                      if status == CommentStatus.APPROVED else None,
+                      if status in (CommentStatus.APPROVED, CommentStatus.HIDDEN) else None,
                       created_at=submitted)
-    if status == CommentStatus.REJECTED:
-        comment.decision_reason = "Mainontaa, ei liity aiheeseen."
+    if status in (CommentStatus.REJECTED, CommentStatus.HIDDEN):
+        comment.decision_reason = REASONS[status]
+    if status in (CommentStatus.UNCONFIRMED, CommentStatus.EXPIRED):
+        comment.submitted_at = None
     db.session.add(comment)
     db.session.flush()
     return comment
 
 
+#: the audit trail of a demo comment in each decided state
+DECISIONS = {
+    CommentStatus.APPROVED: (ModerationAction.APPROVE,),
+    CommentStatus.REJECTED: (ModerationAction.REJECT,),
+    CommentStatus.HIDDEN: (ModerationAction.APPROVE, ModerationAction.HIDE),
+}
+
+
 def _decide(comment, moderator):
-    """The audit row of a demo comment's decision (approved or rejected)."""
-    action = (ModerationAction.APPROVE if comment.status == CommentStatus.APPROVED
-              else ModerationAction.REJECT)
-    db.session.add(ModerationDecision(
-        comment_id=comment.id, action=action, reason=comment.decision_reason or "",
-        moderator_id=moderator.id, moderator_email=moderator.email,
-        decided_at=(comment.approved_at or comment.submitted_at + dt.timedelta(hours=2))))
+    """The audit rows of a demo comment's decisions, an hour apart after its submission."""
+    for hours, action in enumerate(DECISIONS.get(comment.status, ()), start=2):
+        reason = "" if action == ModerationAction.APPROVE else (comment.decision_reason or "")
+        db.session.add(ModerationDecision(
+            comment_id=comment.id, action=action, reason=reason, moderator_id=moderator.id,
+            moderator_email=moderator.email,
+            decided_at=comment.submitted_at + dt.timedelta(hours=hours)))
 
 
 def seed(now=None):
@@ -104,7 +123,6 @@ def seed(now=None):
                          parent=made[0].id))
     if moderator is not None:
         for comment in made:
-            if comment.status in (CommentStatus.APPROVED, CommentStatus.REJECTED):
-                _decide(comment, moderator)
+            _decide(comment, moderator)
     db.session.flush()
     return {"comments created": len(made)}

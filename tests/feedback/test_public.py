@@ -288,3 +288,9 @@ def test_an_expired_comment_cannot_be_confirmed_from_its_page(app, client, topic
     response = client.post(confirm_path(), headers=EN)
     assert "The comment has expired" in text_of(response)
     assert stored(app)[0][0] == CommentStatus.EXPIRED
+
+
+def test_the_index_states_the_comment_window_of_the_policy_setting(make_app):
+    app = make_app("feedback", POLICY_COMMENT_WINDOW_MIN_DAYS=9)
+    text = app.test_client().get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "for at least 9 days." in text

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from services.registration import operations, queries
+from services.registration import operations, queries, tasks
 from services.registration.models import (
     AttendanceMode,
     Event,
@@ -355,9 +355,8 @@ def test_reminders_go_once_to_confirmed_registrants_with_the_join_link_for_remot
     register(later, "later@example.fi")
     db.session.commit()
 
-    assert operations.send_due_reminders() == 2
-    db.session.commit()
-    assert operations.send_due_reminders() == 0
+    assert tasks.send_reminders.run() == 2  # what beat runs, committing
+    assert tasks.send_reminders.run() == 0
 
     reminders = {p["to"]: p for p in outbox("notify.send_email")
                  if p["template"] == "registration_reminder"}

@@ -94,6 +94,13 @@ def test_event_page_shows_agenda_material_and_seats_but_never_secrets(app, clien
     assert JOIN_URL not in text and "paula@county.example" not in text
 
 
+def test_an_empty_agenda_promises_the_lead_time_of_the_policy_setting(make_app):
+    app = make_app("registration", POLICY_PUBLISH_LEAD_DAYS=10)
+    event_id = add_event(app)
+    assert "published at least 10 days before the forum" in page(
+        english(app).get(f"/events/{event_id}"))
+
+
 def test_event_page_says_registration_is_closed_after_it_closes(app, client):
     event_id = add_event(app, registration_closes_at=utcnow() - dt.timedelta(hours=1))
     text = page(client.get(f"/events/{event_id}"))

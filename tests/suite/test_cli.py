@@ -78,8 +78,8 @@ def test_demo_prints_the_logins_and_is_idempotent(instance):
         assert re.search(rf"^\s+{role}\s+{re.escape(email)}\s+{re.escape(password)}\s*$",
                          first.stdout, re.MULTILINE), first.stdout
     seeded = row_counts(instance)
-    assert seeded["feedback", "topics"] >= 2 and seeded["feedback", "comments"] == 8
-    assert "demo comments created: 8" in first.stdout
+    assert seeded["feedback", "topics"] >= 2 and seeded["feedback", "comments"] == 11
+    assert "demo comments created: 11" in first.stdout
 
     second = foorumi(instance, "demo")
     assert second.returncode == 0, second.stderr
