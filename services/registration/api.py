@@ -76,12 +76,13 @@ def _json_object():
     return body
 
 
-def _public_event(event_id):
+def _public_event(event_id, options=()):
     """(event, invitation) if the public may see the event; 404 otherwise.
 
     A targeted session is visible only with its invitation's token in ``?invitation=``.
+    ``options`` are loader options of the event (``queries.WITH_AGENDA`` to dump its agenda).
     """
-    event = db.session.get(Event, event_id)
+    event = db.session.get(Event, event_id, options=options)
     if event is None or event.status not in PUBLIC_STATUSES:
         abort(404)
     invitation = None
@@ -128,7 +129,7 @@ def list_events():
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown or unpublished event")
 def show_event(event_id):
     """One event with its agenda, background material and registration questions."""
-    event, _invitation = _public_event(event_id)
+    event, _invitation = _public_event(event_id, queries.WITH_AGENDA)
     counts = queries.counts_by_event([event.id])
     return jsonify(EventDetailSchema(counts=counts).dump(event))
 

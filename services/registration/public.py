@@ -56,9 +56,12 @@ def _invitation(event, token):
     return queries.invitation_by_token(event.id, token)
 
 
-def public_event(event_id, token=None):
-    """(event, invitation) of a page the public may see; 404 for drafts and uninvited visitors."""
-    event = db.session.get(Event, event_id)
+def public_event(event_id, token=None, options=()):
+    """(event, invitation) of a page the public may see; 404 for drafts and uninvited visitors.
+
+    ``options`` are loader options of the event (``queries.WITH_AGENDA`` for its page).
+    """
+    event = db.session.get(Event, event_id, options=options)
     if event is None or event.status == EventStatus.DRAFT:
         abort(404)
     invitation = None
@@ -90,7 +93,7 @@ def list_events():
 def show_event(event_id):
     """An event's page: facts, agenda with material, seats, registration state, recording."""
     token = request.args.get("invitation", "")
-    event, invitation = public_event(event_id, token)
+    event, invitation = public_event(event_id, token, queries.WITH_AGENDA)
     now = utcnow()
     days = current_app.config["POLICY_RECORDING_VISIBLE_DAYS"]
     return page(

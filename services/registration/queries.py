@@ -1,8 +1,10 @@
 """Read-only questions about events and registrations."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from services.registration.models import (
+    AgendaItem,
     AttendanceMode,
     Event,
     EventKind,
@@ -13,6 +15,10 @@ from services.registration.models import (
     db,
 )
 from shared.db import utcnow
+
+#: options of ``Session.get`` that load an event's agenda and each item's material list with it:
+#: two queries in all, instead of one more per agenda item when a page or schema walks them
+WITH_AGENDA = (selectinload(Event.agenda_items).selectinload(AgendaItem.materials),)
 
 
 def count_registrations(event_id, mode, status):
