@@ -177,7 +177,9 @@ def show_registration(token):
 @blp.route("/registrations/<token>/cancel", methods=["POST"])
 @blp.response(200, CancelledSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown token")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many attempts")
 @blp.alt_response(503, schema=ErrorSchema, description="Seats busy; retry after Retry-After")
+@public_form_limits(limiter)
 def cancel_registration(token):
     """Cancel a registration (again: no change); a freed seat goes to the first in line."""
     registration = _registration(token)

@@ -13,8 +13,10 @@ bp.add_url_rule("/events/<int:event_id>.ics", view_func=public.event_ics)
 bp.add_url_rule("/events/<int:event_id>/register", methods=["GET", "POST"],
                 view_func=public_form_limits(limiter)(public.register))
 bp.add_url_rule("/manage/<token>", view_func=public.manage)
-bp.add_url_rule("/manage/<token>/mode", methods=["POST"], view_func=public.change_mode)
-bp.add_url_rule("/manage/<token>/cancel", methods=["GET", "POST"], view_func=public.cancel)
+bp.add_url_rule("/manage/<token>/mode", methods=["POST"],
+                view_func=public_form_limits(limiter)(public.change_mode))
+bp.add_url_rule("/manage/<token>/cancel", methods=["GET", "POST"],
+                view_func=public_form_limits(limiter)(public.cancel))
 bp.add_url_rule("/materials/<int:material_id>", view_func=public.download_material)
 
 staff_bp = Blueprint("registration_staff", __name__, template_folder="templates")

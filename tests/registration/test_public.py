@@ -386,6 +386,20 @@ def test_unknown_manage_tokens_are_not_found(app, client, token):
     assert count(app, Registration, Registration.status == RegistrationStatus.CANCELLED) == 0
 
 
+def test_the_manage_links_posts_are_rate_limited_and_change_nothing_over_it(make_app):
+    app = make_app("registration", RATELIMIT_ENABLED=True, RATELIMIT_PER_IP="2 per minute")
+    client = english(app)
+    reg_id, token = add_registration(app, add_event(app))
+    for mode in ("remote", "onsite"):
+        assert client.post(f"/manage/{token}/mode", data={"attendance_mode": mode}
+                           ).status_code == 302
+    response = client.post(f"/manage/{token}/mode", data={"attendance_mode": "remote"})
+    assert response.status_code == 429 and "Too many attempts" in page(response)
+    assert load(app, Registration, reg_id).attendance_mode == AttendanceMode.ONSITE
+    statuses = [client.post(f"/manage/{token}/cancel").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]  # the cancel form has a budget of its own
+
+
 def test_change_to_remote_and_back_follows_the_seat_rules(app, client):
     event_id = add_event(app, onsite_capacity=1)
     reg_id, token = add_registration(app, event_id)
