@@ -80,6 +80,11 @@ DEFAULTS = {
     "NEWSLETTER_ERROR_RATE_MIN_ATTEMPTS": 20,  # ... once at least this many were attempted
     "NEWSLETTER_TICK_SECONDS": 15.0,  # how often beat starts due campaigns and revives stalled ones
     "NEWSLETTER_UNSUBSCRIBE_MAILTO": "unsubscribe@hyvinvointialue.example",
+    # -- notify: the communications plan's milestones around each forum
+    "PLAN_ANNOUNCE_DAYS_BEFORE": 21,  # the forum's date goes out in a newsletter this early
+    "PLAN_RECORDING_DAYS_AFTER": 2,  # the recording is published this long after the forum
+    "PLAN_MEMO_DAYS_AFTER_COMMENTS": 14,  # the memo follows the comment window's close
+    "PLAN_ICAL_DAYS": 400,  # a staff member's plan feed link stays valid this long
     # -- registration
     "REMINDER_HOURS_BEFORE": 24,
     "SEAT_LOCK_TIMEOUT_SECONDS": 3,

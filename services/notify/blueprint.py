@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from services.notify import api, mailbox, public, staff
+from services.notify import api, archive, mailbox, public, staff, staff_plan
 from services.notify.limits import limiter
 from shared.web.ratelimit import public_form_limits
 from shared.web.security import csrf
@@ -20,6 +20,11 @@ bp.add_url_rule("/subscribe/confirm/<token>", methods=["GET", "POST"],
                 view_func=public.confirm_subscription)
 bp.add_url_rule("/preferences/<token>", methods=["GET", "POST"], view_func=public.preferences)
 bp.add_url_rule("/unsubscribe/<token>", methods=["GET", "POST"], view_func=public.unsubscribe)
+bp.add_url_rule("/archive", view_func=archive.list_newsletters)
+bp.add_url_rule("/archive/<int:campaign_id>", view_func=archive.show_newsletter)
+bp.add_url_rule("/feed.atom", view_func=archive.atom_feed)
+#: the communications plan for staff calendars (a signed token in the URL, no login)
+bp.add_url_rule("/plan/<token>.ics", view_func=staff_plan.plan_ical)
 
 staff_bp = Blueprint("notify_staff", __name__, template_folder="templates")
 staff_bp.add_url_rule("/campaigns", view_func=staff.list_campaigns)
@@ -28,6 +33,9 @@ staff_bp.add_url_rule("/campaigns/<int:campaign_id>", view_func=staff.show_campa
 staff_bp.add_url_rule("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"],
                       view_func=staff.edit_campaign)
 staff_bp.add_url_rule("/campaigns/<int:campaign_id>/preview", view_func=staff.preview_campaign)
+staff_bp.add_url_rule("/plan", view_func=staff_plan.show_plan)
+staff_bp.add_url_rule("/plan/<int:forum_id>/<key>/done", methods=["POST"],
+                      view_func=staff_plan.mark_milestone)
 for action in ("test", "send", "approve", "pause", "resume", "cancel"):
     staff_bp.add_url_rule(f"/campaigns/<int:campaign_id>/{action}", methods=["POST"],
                           view_func=getattr(staff, f"{action}_campaign"))

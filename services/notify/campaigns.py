@@ -34,7 +34,8 @@ def approval_required():
 def create(data, author):
     """A DRAFT campaign from CampaignSchema's ``data``, made by ``author`` (an email)."""
     campaign = Campaign(content=campaign_content(data), segment=_segment(data),
-                        created_by=author, status=CampaignStatus.DRAFT)
+                        created_by=author, status=CampaignStatus.DRAFT,
+                        announcement_id=data.get("announcement_id"))
     db.session.add(campaign)
     db.session.flush()
     return campaign

@@ -281,15 +281,21 @@ class Lane:
         if self.connection is not None:
             self.connection.close()
 
-    def _current(self, delivery_id):
-        """(delivery, subscriber, campaign status) read fresh; refreshes the lane's claim."""
+    def _keep_alive(self):
+        """Every few seconds: refresh the claim on the batch's rows and the campaign's heartbeat."""
+        every = min(BEAT_EVERY_SECONDS, float(setting("LEASE_SECONDS")) / 3)
+        if time.monotonic() - self.beaten_at < every:
+            return
         db.session.execute(
             sa.update(Delivery).where(Delivery.claim_token == self.token,
                                       Delivery.status == DeliveryStatus.SENDING)
             .values(claimed_at=utcnow()).execution_options(synchronize_session=False))
-        if time.monotonic() - self.beaten_at > BEAT_EVERY_SECONDS:
-            beat(self.campaign_id)
-            self.beaten_at = time.monotonic()
+        beat(self.campaign_id)
+        self.beaten_at = time.monotonic()
+
+    def _current(self, delivery_id):
+        """(delivery, subscriber, campaign status) read fresh; keeps the lane's claim alive."""
+        self._keep_alive()
         row = db.session.execute(
             sa.select(Delivery, Subscriber, Campaign.status)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)

@@ -144,6 +144,8 @@ class Campaign(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: set once every recipient has a delivery row (resume never re-creates them)
     recipients_frozen_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: the forum announcement it was started from (the plan's "announcement" milestone)
+    announcement_id: Mapped[int | None] = mapped_column(default=None, index=True)
     #: the last time a sending lane worked on it; a stale one means the lanes died
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 

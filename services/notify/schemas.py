@@ -122,6 +122,8 @@ class CampaignSchema(Schema):
     subject_en = Text(SUBJECT_MAX, load_default="")
     body_en = Text(BODY_MAX, load_default="")
     segment = fields.Nested(SegmentSchema, load_default=dict)
+    #: the forum announcement the newsletter was started from, if any
+    announcement_id = fields.Integer(load_default=None, allow_none=True, strict=False)
 
     @validates_schema
     def _both_or_neither(self, data, **kwargs):

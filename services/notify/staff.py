@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
-from services.notify import campaigns, interests, rendering, tasks
+from services.notify import announcements, campaigns, interests, rendering, tasks
 from services.notify.mailbox import sanitize_email_html
 from services.notify.models import (
+    Announcement,
     Campaign,
     CampaignStatus,
     Delivery,
@@ -82,6 +83,7 @@ def _form_input(form):
     data = {f"{part}_{lang}": form.get(f"{part}_{lang}", "")
             for lang in LANGS for part in ("subject", "body")}
     data["segment"] = {name: form.getlist(name) for name in interests.DIMENSIONS}
+    data["announcement_id"] = form.get("announcement_id") or None
     return data
 
 
@@ -93,6 +95,7 @@ def _values(campaign):
         values[f"subject_{lang}"] = version.get("subject", "")
         values[f"body_{lang}"] = version.get("body", "")
     values.update({name: campaign.segment.get(name, []) for name in interests.DIMENSIONS})
+    values["announcement_id"] = campaign.announcement_id or ""
     return values
 
 
@@ -100,14 +103,25 @@ def _values(campaign):
 def list_campaigns():
     """Every campaign, the newest first."""
     rows = db.session.scalars(sa.select(Campaign).order_by(Campaign.id.desc()).limit(200)).all()
-    return page("notify/staff/campaigns.html", campaigns=rows)
+    return page("notify/staff/campaigns.html", campaigns=rows, drafts=announcements.drafts())
+
+
+def _starting_values():
+    """The composer's first values: empty, or a forum's announcement as a Markdown block."""
+    announcement_id = request.args.get("announcement", type=int)
+    if announcement_id is None:
+        return {}
+    announcement = db.session.get(Announcement, announcement_id) or abort(404)
+    return {"subject_fi": announcement.title, "body_fi": announcements.block(announcement),
+            "announcement_id": announcement.id}
 
 
 @communications
 def new_campaign():
-    """GET shows the composer; POST stores a draft."""
+    """GET shows the composer (from an announcement with ``?announcement=``); POST stores a draft."""
     if request.method == "GET":
-        return page("notify/staff/compose.html", campaign=None, values={}, errors={})
+        return page("notify/staff/compose.html", campaign=None, values=_starting_values(),
+                    errors={})
     try:
         data = CampaignSchema().load(_form_input(request.form))
     except ValidationError as err:

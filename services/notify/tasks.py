@@ -3,6 +3,7 @@
 * ``notify.send_email`` and ``notify.request_subscription`` receive the contracts' messages.
 * ``notify.run_campaign`` freezes a campaign's recipients and starts its sending lanes;
   ``notify.send_batch`` is one lane's batch, queueing the lane's next batch itself.
+* ``notify.announce_event`` receives ``event.published``: the forum's feed item and plan row.
 * ``notify.tick_campaigns`` runs from beat: it starts campaigns whose scheduled time has come and
   revives campaigns whose lanes stopped (a killed worker). Schedules live in the database, never
   as broker ETAs.
@@ -12,11 +13,11 @@ import logging
 
 from sqlalchemy.exc import OperationalError
 
-from services.notify import delivery, sending, subscribers
+from services.notify import announcements, delivery, sending, subscribers
 from services.notify.models import OutboxMessage, ProcessedMessage, SubscriptionRequest, db
 from shared import outbox
 from shared.celery import celery_app, periodic
-from shared.contracts import SCHEMAS, notify
+from shared.contracts import SCHEMAS, events, notify
 from shared.mail import TransientFailure
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ RELAY_OUTBOX = relay_outbox.name
 RUN_CAMPAIGN = "notify.run_campaign"
 SEND_BATCH = "notify.send_batch"
 TICK_CAMPAIGNS = "notify.tick_campaigns"
+ANNOUNCE_EVENT = "notify.announce_event"
 periodic(TICK_CAMPAIGNS, seconds_setting="NEWSLETTER_TICK_SECONDS")
 
 #: how often a task waits for a database that is away (about 8 hours with the backoff)
@@ -125,3 +127,13 @@ def kick(campaign_id):
         run_campaign.delay(campaign_id)
     except Exception:  # noqa: BLE001 - the campaign is in the database; the tick picks it up
         log.warning("notify: could not queue campaign %s; beat's tick will start it", campaign_id)
+
+
+@celery_app.task(name=ANNOUNCE_EVENT, autoretry_for=(OperationalError,),
+                 max_retries=DB_MAX_RETRIES, retry_backoff=5, retry_backoff_max=600,
+                 retry_jitter=False)
+@outbox.consumer(db, ProcessedMessage, events.EVENT_PUBLISHED)
+def announce_event(data):
+    """A published forum becomes a feed item, a draft block and a row of the plan (once per message)."""
+    announcement = announcements.announce_event(data)
+    return announcement.id if announcement is not None else None

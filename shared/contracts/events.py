@@ -12,7 +12,7 @@ FEEDBACK_WINDOW_CLOSED = "feedback.window_closed"
 
 #: topic -> receiving task names. Receivers are added here as their services learn to listen.
 RECEIVERS = {
-    EVENT_PUBLISHED: ("feedback.sync_topics",),
+    EVENT_PUBLISHED: ("feedback.sync_topics", "notify.announce_event"),
     FEEDBACK_WINDOW_CLOSED: (),  # the memo service's drafting arrives with its issue
 }
 

@@ -1,0 +1,71 @@
+"""Announcements: published forums and sent newsletters as items of the public Atom feed, and as
+draft blocks the staff start a newsletter from. Flush only; the caller commits.
+
+``event.published`` arrives once per publication or agenda change; the forum's announcement and
+its place in the communications plan are created the first time and updated after. Targeted
+sessions are never announced in public.
+"""
+
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext
+
+from services.notify.models import Announcement, AnnouncementKind, PlannedForum, db
+from shared.mail import format_period
+
+FEED_SIZE = 50
+#: the event kind that is announced in public (targeted sessions are not)
+PUBLIC_KIND = "forum"
+
+
+def _upsert(model, key, **values):
+    """The row of ``model`` found by ``key`` (a dict), updated with ``values``, or a new one."""
+    row = db.session.scalar(sa.select(model).filter_by(**key))
+    if row is None:
+        row = model(**key, **values)
+        db.session.add(row)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    return row
+
+
+def summary_of(data):
+    """The announcement's text: when, and the agenda's titles."""
+    with force_locale("fi"):
+        when = format_period(data["starts_at"], data["ends_at"])
+    titles = [item["title"] for item in sorted(data.get("agenda") or [], key=lambda i: i["position"])]
+    return "\n".join([when, *[f"- {t}" for t in titles]])
+
+
+def announce_event(data):
+    """Record a published forum for the feed and the plan; returns the announcement or None."""
+    if data["kind"] != PUBLIC_KIND:
+        return None
+    event_id = data["event_id"]
+    _upsert(PlannedForum, {"id": event_id}, title=data["title"][:200], theme=data["theme"][:20],
+            starts_at=data["starts_at"], ends_at=data["ends_at"], url=data["url"][:500])
+    announcement = _upsert(Announcement, {"kind": AnnouncementKind.EVENT, "source_id": event_id},
+                           title=data["title"][:300], summary=summary_of(data),
+                           url=data["url"][:500])
+    db.session.flush()
+    return announcement
+
+
+def feed(limit=FEED_SIZE):
+    """The newest announcements (forums and newsletters), newest first."""
+    return db.session.scalars(sa.select(Announcement)
+                              .order_by(Announcement.published_at.desc(), Announcement.id.desc())
+                              .limit(limit)).all()
+
+
+def drafts(limit=20):
+    """Forum announcements the staff can start a newsletter from, newest first."""
+    return db.session.scalars(sa.select(Announcement)
+                              .where(Announcement.kind == AnnouncementKind.EVENT)
+                              .order_by(Announcement.published_at.desc()).limit(limit)).all()
+
+
+def block(announcement):
+    """A Markdown block announcing a forum: title, when and agenda, and the registration link."""
+    link = gettext("Read more and register")
+    return f"## {announcement.title}\n\n{announcement.summary}\n\n[{link}]({announcement.url})\n"
