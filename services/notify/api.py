@@ -1,22 +1,26 @@
 """The notify service's JSON API under /api/v1, described by OpenAPI at /api/v1/openapi.json.
 
 Public endpoints: subscribe (202: the address is confirmed by email), confirm with the emailed
-token, unsubscribe with the newsletter's token. Staff (communications): a campaign's progress.
+token, unsubscribe with the newsletter's token, the archive of sent newsletters and the feed of
+announcements. Staff (communications): a campaign's progress, pause and resume.
 Errors keep the suite's format (``{"code", "message", "errors": {field: [messages]}}``) in the
 request's language; the answer to subscribe never tells whether the address was known.
 """
 
 from flask import abort, jsonify, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import BadRequest
 
-from services.notify import campaigns, subscribers
+from services.notify import announcements, archive, campaigns, links, subscribers, tasks
 from services.notify.limits import limiter
 from services.notify.models import Campaign, db
 from services.notify.schemas import (
+    AnnouncementSchema,
     DeliveryCountsSchema,
     ErrorSchema,
+    NewsletterSchema,
     StatusSchema,
     SubscribeSchema,
     TokenSchema,
@@ -139,3 +143,58 @@ def show_campaign(campaign_id):
     return jsonify(DeliveryCountsSchema().dump({
         "id": campaign.id, "status": campaign.status.value, "pause_reason": campaign.pause_reason,
         "counts": campaigns.delivery_counts(campaign.id)}))
+
+
+@blp.route("/newsletters")
+@blp.response(200, NewsletterSchema(many=True))
+def list_newsletters():
+    """The archive: sent newsletters, newest first, in the request's language (or Finnish)."""
+    locale = str(get_locale())
+    items = []
+    for campaign in archive.sent():
+        lang, version = campaigns.content_for(campaign, locale)
+        items.append({"id": campaign.id, "language": lang, "subject": version["subject"],
+                      "body_markdown": version["body"], "sent_at": campaign.finished_at,
+                      "url": links.campaign_url(campaign.id)})
+    return jsonify(NewsletterSchema(many=True).dump(items))
+
+
+@blp.route("/announcements")
+@blp.response(200, AnnouncementSchema(many=True))
+def list_announcements():
+    """The feed: published forums and sent newsletters, newest first (also as Atom)."""
+    return jsonify(AnnouncementSchema(many=True).dump(announcements.feed()))
+
+
+def _staff_action(campaign_id, action, kick=False):
+    """Run a campaigns operation for staff; 409 when the status does not allow it."""
+    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    try:
+        action(campaign)
+    except campaigns.CampaignError:
+        db.session.rollback()
+        return error_response(409)
+    db.session.commit()
+    if kick:
+        tasks.kick(campaign_id)
+    return _status(campaign.status.value, _l("Done."))
+
+
+@blp.route("/campaigns/<int:campaign_id>/pause", methods=["POST"])
+@blp.response(200, StatusSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+@blp.alt_response(409, schema=ErrorSchema, description="Not sending or scheduled")
+@login_required(Role.COMMUNICATIONS)
+def pause_campaign(campaign_id):
+    """Pause a campaign after the messages in flight (staff)."""
+    return _staff_action(campaign_id, campaigns.pause)
+
+
+@blp.route("/campaigns/<int:campaign_id>/resume", methods=["POST"])
+@blp.response(200, StatusSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+@blp.alt_response(409, schema=ErrorSchema, description="Not paused")
+@login_required(Role.COMMUNICATIONS)
+def resume_campaign(campaign_id):
+    """Resume a paused campaign from its delivery rows (staff)."""
+    return _staff_action(campaign_id, campaigns.resume, kick=True)

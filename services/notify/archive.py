@@ -17,7 +17,7 @@ ARCHIVE_SIZE = 100
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _sent():
+def sent():
     """Sent campaigns, the newest first."""
     return db.session.scalars(sa.select(Campaign).where(Campaign.status == CampaignStatus.SENT)
                               .order_by(Campaign.finished_at.desc()).limit(ARCHIVE_SIZE)).all()
@@ -26,7 +26,7 @@ def _sent():
 def list_newsletters():
     """The archive: every sent newsletter with its subject in the reader's language."""
     locale = str(get_locale())
-    items = [(c, campaigns.content_for(c, locale)[1]) for c in _sent()]
+    items = [(c, campaigns.content_for(c, locale)[1]) for c in sent()]
     return render_template("notify/public/archive.html", items=items)
 
 

@@ -98,6 +98,7 @@ def resume(campaign):
     _require(campaign, (CampaignStatus.PAUSED,))
     campaign.status = CampaignStatus.SENDING if campaign.started_at else CampaignStatus.SCHEDULED
     campaign.pause_reason = None
+    campaign.resumed_at = utcnow()
     db.session.flush()
     return campaign
 

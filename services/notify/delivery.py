@@ -232,6 +232,8 @@ def next_step(campaign_id, now=None):
         Delivery.campaign_id == campaign_id, Delivery.status == DeliveryStatus.RETRYING))
     if first_retry is None:
         return "wait", 0.0
+    beat(campaign_id)  # a lane waiting for a retry is alive: beat's tick starts no others
+    db.session.commit()
     return "retry_in", min(max((first_retry - now).total_seconds(), 0.2), MAX_RETRY_COUNTDOWN)
 
 
@@ -368,11 +370,19 @@ class Lane:
         db.session.commit()
 
     def _check_error_rate(self):
-        """Pause the campaign (and tell its author) once failures pass the threshold."""
-        counts = dict(db.session.execute(
-            sa.select(Delivery.status, sa.func.count())
-            .where(Delivery.campaign_id == self.campaign_id, Delivery.status.in_(ATTEMPTED))
-            .group_by(Delivery.status)).all())
+        """Pause the campaign (and tell its author) once failures pass the threshold.
+
+        Only the attempts since the campaign was last resumed count, so a resumed campaign is
+        judged on what happens after the fix, not on the failures that paused it.
+        """
+        since = db.session.scalar(sa.select(sa.func.coalesce(
+            Campaign.resumed_at, Campaign.started_at)).where(Campaign.id == self.campaign_id))
+        query = (sa.select(Delivery.status, sa.func.count())
+                 .where(Delivery.campaign_id == self.campaign_id, Delivery.status.in_(ATTEMPTED))
+                 .group_by(Delivery.status))
+        if since is not None:
+            query = query.where(Delivery.claimed_at >= since)
+        counts = dict(db.session.execute(query).all())
         attempted = sum(counts.values())
         failed = sum(counts.get(s, 0) for s in FAILED_ATTEMPTS)
         if attempted < int(setting("ERROR_RATE_MIN_ATTEMPTS")):

@@ -146,6 +146,8 @@ class Campaign(Base):
     recipients_frozen_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: the forum announcement it was started from (the plan's "announcement" milestone)
     announcement_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    #: when staff last resumed it; the error rate counts only the attempts since then
+    resumed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: the last time a sending lane worked on it; a stale one means the lanes died
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 

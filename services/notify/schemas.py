@@ -168,3 +168,25 @@ class DeliveryCountsSchema(Schema):
     status = fields.String()
     pause_reason = fields.String(allow_none=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class NewsletterSchema(Schema):
+    """A sent newsletter in the public archive, in the reader's language (or Finnish)."""
+
+    id = fields.Integer()
+    language = fields.String()
+    subject = fields.String()
+    body_markdown = fields.String()
+    sent_at = fields.AwareDateTime()
+    url = fields.String()
+
+
+class AnnouncementSchema(Schema):
+    """An item of the public feed: a published forum or a sent newsletter."""
+
+    kind = fields.Function(lambda a: a.kind.value)
+    title = fields.String()
+    summary = fields.String()
+    url = fields.String()
+    published_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()

@@ -3,7 +3,15 @@
 import pytest
 
 from services.notify.models import SubscriberStatus
-from tests.notify.newsletters import add_subscriber, confirm_token, outbox_emails, subscriber_row
+from shared.testing.fixtures import login_as
+from tests.notify.newsletters import (
+    add_campaign,
+    add_subscriber,
+    confirm_token,
+    drain,
+    outbox_emails,
+    subscriber_row,
+)
 
 BODY = {"email": "maija@example.fi", "name": "Maija", "locale": "en", "themes": ["strategy"]}
 
@@ -74,3 +82,25 @@ def test_the_openapi_document_describes_the_api(notify_app):
     assert {"/api/v1/subscribers", "/api/v1/subscribers/confirm",
             "/api/v1/subscribers/unsubscribe", "/api/v1/campaigns/{campaign_id}"} <= set(paths)
     assert "422" in paths["/api/v1/subscribers"]["post"]["responses"]
+
+
+def test_the_archive_and_the_feed_as_json(notify_app):
+    add_subscriber(notify_app, "pekka@example.fi")
+    campaign_id = add_campaign(notify_app)
+    drain(notify_app, campaign_id)
+    client = notify_app.test_client()
+    (item,) = client.get("/api/v1/newsletters", headers={"Accept-Language": "sv"}).json
+    assert (item["id"], item["language"], item["subject"]) == (campaign_id, "sv", "Nyhetsbrev")
+    (entry,) = client.get("/api/v1/announcements").json
+    assert (entry["kind"], entry["title"]) == ("newsletter", "Uutiskirje")
+
+
+def test_staff_pause_and_resume_through_the_api(notify_app):
+    campaign_id = add_campaign(notify_app)
+    client = notify_app.test_client()
+    assert client.post(f"/api/v1/campaigns/{campaign_id}/pause").status_code == 401
+    login_as(notify_app, client, "communications")
+    assert client.post(f"/api/v1/campaigns/{campaign_id}/pause").json["status"] == "paused"
+    assert client.post(f"/api/v1/campaigns/{campaign_id}/pause").status_code == 409
+    assert client.post(f"/api/v1/campaigns/{campaign_id}/resume").json["status"] == "sending"
+    assert client.get(f"/api/v1/campaigns/{campaign_id}").json["status"] == "sending"

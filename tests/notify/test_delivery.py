@@ -8,7 +8,7 @@ import re
 
 import sqlalchemy as sa
 
-from services.notify import delivery, subscribers
+from services.notify import campaigns, delivery, subscribers
 from services.notify.models import (
     Campaign,
     CampaignStatus,
@@ -260,3 +260,34 @@ def test_the_dev_mailbox_keeps_each_newsletter(make_app):
     assert drain(app, campaign_id) == CampaignStatus.SENT
     page = app.test_client().get("/dev/mailbox/?to=maija@example.fi")
     assert "Nyhetsbrev" in page.get_data(as_text=True)
+
+
+def test_a_resumed_campaign_is_judged_on_the_attempts_after_the_resume(make_app, smtp):
+    app = make_app("notify", MAIL_BACKEND="smtp", SMTP_PORT=smtp.port, NEWSLETTER_BATCH_SIZE=10,
+                   NEWSLETTER_ERROR_RATE_MIN_ATTEMPTS=10, NEWSLETTER_ERROR_RATE_PAUSE=0.3,
+                   NEWSLETTER_RETRY_SECONDS=0.05)
+    emails = add_subscribers(app, 60)
+    for email in emails[:12]:
+        smtp.recorder.reply_for[email] = "451 Greylisted"
+    campaign_id = add_campaign(app)
+    assert drain(app, campaign_id) == CampaignStatus.PAUSED
+    smtp.recorder.reply_for.clear()  # the relay is fixed
+    with app.app_context():
+        campaigns.resume(db.session.get(Campaign, campaign_id))
+        db.session.commit()
+    assert drain(app, campaign_id) == CampaignStatus.SENT
+    assert smtp.recorder.counts() == {e: 1 for e in emails}
+
+
+def test_a_lane_waiting_for_a_retry_keeps_the_campaign_alive(newsletter_app, smtp):
+    add_subscriber(newsletter_app, "busy@example.fi")
+    smtp.recorder.reply_for["busy@example.fi"] = "451 Busy"
+    campaign_id = add_campaign(newsletter_app)
+    with newsletter_app.app_context():
+        db.session.execute(sa.update(Campaign).values(heartbeat_at=None))
+        db.session.commit()
+        delivery.prepare(campaign_id)
+        delivery.send_batch(campaign_id)  # the 4xx: RETRYING
+        step, seconds = delivery.send_batch(campaign_id)
+        assert step == "retry_in" and 0 < seconds <= delivery.MAX_RETRY_COUNTDOWN
+        assert delivery.stalled() == []
