@@ -41,3 +41,22 @@ def snapshot(groups):
 def used(before, after):
     """CPU seconds per label between two snapshots (rounded)."""
     return {label: round(after[label] - before.get(label, 0.0), 2) for label in after}
+
+
+def rss_bytes(pgid):
+    """The resident memory of every process in group ``pgid``, summed (bytes)."""
+    total = 0
+    for pid_dir in Path("/proc").iterdir():
+        if not pid_dir.name.isdigit():
+            continue
+        found = _stat(pid_dir)
+        if found is None or found[0] != pgid:
+            continue
+        try:
+            status = (pid_dir / "status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total

@@ -79,12 +79,12 @@ class Cleanup:
 
 
 def prepare(dbs, processes, args):
-    """Databases, seed data and processes; returns (Run, the harness's (registration, feedback) apps)."""
+    """Databases, seed data and processes; returns (Run, the harness's apps of three services)."""
     dbs.create_all()
     seed.floor_rows(dbs.url(FLOOR))
     smtp_port = procs.free_port()
     foorumi = suite.settings(dbs, smtp_port, WORK_DIR)
-    reg_app, fb_app = seed._apps(dbs, {"ENV": "production", "BROKER_URL": suite.REDIS_URL,
+    reg_app, fb_app, notify_app = seed._apps(dbs, {"ENV": "production", "BROKER_URL": suite.REDIS_URL,
                                        "SECRET_KEY": foorumi["SECRET_KEY"]})
     events = seed.forum_events(reg_app, 3)
     shown, open_topic = seed.feedback_topics(fb_app)
@@ -104,7 +104,7 @@ def prepare(dbs, processes, args):
     the_run.ids.update(burst_events=events[:2], form_event=events[2], shown_topic=shown,
                        open_topic=open_topic, queue_topic=shown)
     warm_up(started, the_run.ids)
-    return the_run, (reg_app, fb_app)
+    return the_run, (reg_app, fb_app, notify_app)
 
 
 def warm_up(started, ids):
@@ -119,7 +119,7 @@ def warm_up(started, ids):
 
 def steps(the_run, apps):
     """(figure number, name, callable) in the order they run."""
-    reg_app, fb_app = apps
+    reg_app, fb_app, notify_app = apps
     reg = sa.create_engine(the_run.dbs.url("registration"))
     fb = sa.create_engine(the_run.dbs.url("feedback"))
     return [
@@ -129,7 +129,7 @@ def steps(the_run, apps):
         ("3", "topic page", lambda: figures_feedback.topic_page(the_run)),
         ("4", "comment submission", lambda: figures_feedback.comment_submission(the_run)),
         ("5", "moderation queue", lambda: figures_feedback.moderation_queue(the_run, fb_app, fb)),
-        ("6", "newsletter", lambda: figures_mail.newsletter(the_run)),
+        ("6", "newsletter", lambda: figures_mail.newsletter(the_run, notify_app)),
         ("9", "statements", lambda: statements.measure(the_run, reg_app, fb_app)),
         ("8", "memo", lambda: the_run.not_measured(
             "8 memo", "draft from 5,000 comments; 40-page PDF",

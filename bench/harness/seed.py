@@ -17,11 +17,11 @@ MODERATOR = ("moderaattori@bench.example", "bench-moderator-password")
 
 
 def _apps(dbs, base):
-    """The registration and feedback apps on the run's databases (for their app contexts)."""
-    from services import feedback, registration
+    """The registration, feedback and notify apps on the run's databases (for app contexts)."""
+    from services import feedback, notify, registration
 
     overrides = {**base, **{k.removeprefix("FOORUMI_"): v for k, v in dbs.environ().items()}}
-    return registration.create_app(overrides), feedback.create_app(overrides)
+    return tuple(service.create_app(overrides) for service in (registration, feedback, notify))
 
 
 def agenda(event, items=5, materials=2):

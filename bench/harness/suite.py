@@ -16,6 +16,8 @@ from bench.harness import procs, smtp_sink
 from bench.harness.databases import FLOOR
 from shared.config import SERVICES
 
+#: processes of the notify worker: one per newsletter lane (NEWSLETTER_CONNECTIONS's default)
+NOTIFY_CONCURRENCY = 4
 REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', '13')}"
 
 
@@ -87,8 +89,9 @@ def start(processes, dbs, work_dir, foorumi_settings):
         ("feedback", "services.feedback.wsgi:app"),
         ("floor", "bench.floor_app:app"))}
     cli = [sys.executable, "-m", "foorumi.cli"]
+    # as many worker processes as a campaign has lanes (NEWSLETTER_CONNECTIONS), so all 4 send
     processes.start("worker-notify", [sys.executable, "-m", "bench.harness.probe_worker",
-                                      "notify", "2"], env)
+                                      "notify", str(NOTIFY_CONCURRENCY)], env)
     processes.start("worker-others", [*cli, "worker", "--queues", "registration,feedback,memo",
                                       "--concurrency", "1", "--loglevel", "WARNING"], env)
     processes.start("beat", [*cli, "beat", "--loglevel", "WARNING"], env)
