@@ -88,6 +88,21 @@ def seed_feedback(now=None):
     return summary
 
 
+def seed_notify(now=None):
+    """Deliver the demo forums' announcements to notify, then seed its subscribers and archive."""
+    from services import notify
+    from services.notify import demo, tasks
+    from services.notify.models import db
+
+    payloads = _announcements()
+    with notify.create_app().app_context():
+        for payload in payloads:
+            tasks.announce_event.run(payload)
+        summary = demo.seed(now=now)
+        db.session.commit()
+    return summary
+
+
 def print_logins(rows, public_url):
     """Print the demo staff logins as a table."""
     print(f"\nDemo staff logins (log in at {public_url}/registration/staff/login):\n")
@@ -106,7 +121,8 @@ def seed(now=None):
     rows = seed_staff()
     summary = seed_registration(now=now)
     comments = seed_feedback(now=now)
-    for key, value in {**summary, **comments}.items():
+    newsletters = seed_notify(now=now)
+    for key, value in {**summary, **comments, **newsletters}.items():
         print(f"foorumi: demo {key}: {value}")
     print_logins(rows, settings["PUBLIC_URL"].rstrip("/"))
-    return {"staff": rows, "registration": summary, "feedback": comments}
+    return {"staff": rows, "registration": summary, "feedback": comments, "notify": newsletters}
