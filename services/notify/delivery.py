@@ -1,75 +1,47 @@
-"""Sending a campaign: recipients frozen into delivery rows, then lanes that claim and send batches.
+"""Sending a campaign, the campaign's side: start it, freeze its recipients, revive dead lanes.
 
-What holds (rule 3 of the house, and issue 4's sending rules):
+What holds (rule 3 of the house, and issue 4's sending rules; the lanes are :mod:`lanes`):
 
 * **One row per (campaign, subscriber).** :func:`freeze` streams the confirmed, unsuppressed
   subscribers of the segment by id (keyset pages, never all at once) into QUEUED ``Delivery``
   rows, committing page by page; ``ON CONFLICT DO NOTHING`` makes a second freezer harmless.
-* **Lanes.** ``NEWSLETTER_CONNECTIONS`` lanes run at once, each a chain of ``notify.send_batch``
-  tasks holding one SMTP connection. A lane claims up to ``NEWSLETTER_BATCH_SIZE`` due rows in one
-  statement (QUEUED, or RETRYING whose time has come -> SENDING with the lane's claim token; SKIP
-  LOCKED on PostgreSQL), sends them one by one and queues its next batch.
-* **Committed right after the 250.** Each row turns SENT in its own commit as soon as the server
-  accepted it, so a crash leaves at most the message in flight per lane sent-but-SENDING.
 * **Resume.** A lane refreshes its claim as it goes; a SENDING row whose claim is older than
   ``NEWSLETTER_LEASE_SECONDS`` belongs to a dead worker and :func:`recover` puts it back to QUEUED
   (only the one in flight can have been received: duplicates <= lanes at each crash). Nothing
-  else is ever reset, so no batch restarts and nobody is skipped. Beat's :func:`tick` starts due
-  campaigns and revives campaigns whose lanes stopped beating.
-* **Who gets it.** Just before each message the subscriber is read again: unsubscribed or
-  suppressed means SUPPRESSED, never sent. A paused campaign's lanes hand back their unsent rows.
-* **Failures.** A 4xx (or a dropped connection) is RETRYING with a doubling backoff until
-  ``NEWSLETTER_MAX_ATTEMPTS``, then FAILED; a 5xx is BOUNCED and the address suppressed. Past
-  ``NEWSLETTER_ERROR_RATE_PAUSE`` of failed attempts the campaign pauses itself and its author is
-  emailed.
+  else is ever reset, so no batch restarts and nobody is skipped.
+* **Scheduling** is in the database: :func:`start_due` starts SCHEDULED campaigns whose time has
+  come, and :func:`stalled` finds SENDING campaigns whose lanes stopped beating; beat's tick runs
+  both (no broker ETAs).
 """
 
 import datetime as dt
-import time
-import uuid
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, gettext
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.notify import emails, interests, rendering, subscribers
+from services.notify import interests, rendering
 from services.notify.models import (
     Campaign,
     CampaignStatus,
     Delivery,
     DeliveryStatus,
-    EmailStatus,
-    OutgoingEmail,
     Subscriber,
     SubscriberStatus,
     db,
 )
 from shared.db import utcnow
-from shared.mail import PermanentFailure, SMTPConnection, TransientFailure
 
 #: subscribers read per page while freezing the recipients
 FREEZE_PAGE = 500
 #: rows a lane still has to deliver
 OPEN = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.RETRYING)
-FAILED_ATTEMPTS = (DeliveryStatus.BOUNCED, DeliveryStatus.FAILED, DeliveryStatus.RETRYING)
-ATTEMPTED = (DeliveryStatus.SENT, *FAILED_ATTEMPTS)
-#: how often a lane at work records its heartbeat on the campaign (seconds)
-BEAT_EVERY_SECONDS = 2.0
-#: the longest a lane waits for a retry before beat takes over (seconds)
-MAX_RETRY_COUNTDOWN = 60.0
-
-
-class Stop(Exception):
-    """The campaign is no longer SENDING: the lane hands back its rows and ends."""
 
 
 def setting(name):
     """A NEWSLETTER_* setting of the running app."""
     return current_app.config[f"NEWSLETTER_{name}"]
 
-
-# -- starting and reviving ---------------------------------------------------------------------
 
 def start_due(now=None):
     """SCHEDULED campaigns whose time has come -> SENDING; returns their ids (committed)."""
@@ -180,231 +152,3 @@ def finish_if_done(campaign_id):
         rendering.archive(campaign_id)
         db.session.commit()
     return True
-
-
-# -- a lane's batch ----------------------------------------------------------------------------
-
-def claim(campaign_id, limit, now=None):
-    """Claim up to ``limit`` due rows for a new lane token; returns (token, [delivery ids])."""
-    now = now or utcnow()
-    token = uuid.uuid4().hex
-    due = sa.select(Delivery.id).where(
-        Delivery.campaign_id == campaign_id,
-        sa.or_(Delivery.status == DeliveryStatus.QUEUED,
-               sa.and_(Delivery.status == DeliveryStatus.RETRYING, Delivery.retry_at <= now)),
-    ).order_by(Delivery.id).limit(limit)
-    if db.is_postgresql():
-        due = due.with_for_update(skip_locked=True)
-    db.session.execute(
-        sa.update(Delivery)
-        .where(Delivery.id.in_(due.scalar_subquery()),
-               Delivery.status.in_([DeliveryStatus.QUEUED, DeliveryStatus.RETRYING]))
-        .values(status=DeliveryStatus.SENDING, claim_token=token, claimed_at=now,
-                attempts=Delivery.attempts + 1)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    ids = db.session.scalars(sa.select(Delivery.id).where(Delivery.claim_token == token)
-                             .order_by(Delivery.id)).all()
-    return token, ids
-
-
-def release(token):
-    """Hand a lane's unsent rows back (QUEUED, attempt not counted); committed."""
-    db.session.execute(
-        sa.update(Delivery).where(Delivery.claim_token == token,
-                                  Delivery.status == DeliveryStatus.SENDING)
-        .values(status=DeliveryStatus.QUEUED, claim_token=None, claimed_at=None,
-                attempts=Delivery.attempts - 1)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-
-
-def next_step(campaign_id, now=None):
-    """What a lane with nothing to claim does: ("done"|"wait"|"retry_in", seconds)."""
-    if finish_if_done(campaign_id):
-        return "done", 0.0
-    now = now or utcnow()
-    sending = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(
-        Delivery.campaign_id == campaign_id, Delivery.status == DeliveryStatus.SENDING))
-    if sending:
-        return "wait", 0.0  # another lane is at work; it queues its own next batch
-    first_retry = db.session.scalar(sa.select(sa.func.min(Delivery.retry_at)).where(
-        Delivery.campaign_id == campaign_id, Delivery.status == DeliveryStatus.RETRYING))
-    if first_retry is None:
-        return "wait", 0.0
-    beat(campaign_id)  # a lane waiting for a retry is alive: beat's tick starts no others
-    db.session.commit()
-    return "retry_in", min(max((first_retry - now).total_seconds(), 0.2), MAX_RETRY_COUNTDOWN)
-
-
-def send_batch(campaign_id):
-    """Claim one batch and send it over one SMTP connection; returns what the lane does next.
-
-    ("again", 0) when the lane should queue its next batch, else :func:`next_step`'s answer, or
-    ("stopped", 0) when the campaign is no longer SENDING.
-    """
-    status = db.session.scalar(sa.select(Campaign.status).where(Campaign.id == campaign_id))
-    if status != CampaignStatus.SENDING:
-        return "stopped", 0.0
-    token, ids = claim(campaign_id, int(setting("BATCH_SIZE")))
-    if not ids:
-        return next_step(campaign_id)
-    lane = Lane(campaign_id, token)
-    try:
-        for delivery_id in ids:
-            lane.deliver(delivery_id)
-    except Stop:
-        release(token)
-        return "stopped", 0.0
-    finally:
-        lane.close()
-    beat(campaign_id)
-    db.session.commit()
-    return "again", 0.0
-
-
-class Lane:
-    """One batch's SMTP connection, claim token and pacing."""
-
-    def __init__(self, campaign_id, token):
-        self.campaign_id = campaign_id
-        self.token = token
-        self.settings = current_app.config
-        self.devmailbox = self.settings["MAIL_BACKEND"] == "devmailbox"
-        self.connection = None if self.devmailbox else SMTPConnection(self.settings)
-        rate = float(setting("RATE_PER_SECOND"))
-        self.interval = int(setting("CONNECTIONS")) / rate if rate > 0 else 0.0
-        self.next_at = time.monotonic()
-        self.beaten_at = time.monotonic()
-        self.renderer = rendering.Renderer(db.session.get(Campaign, campaign_id))
-
-    def close(self):
-        """Quit the SMTP connection."""
-        if self.connection is not None:
-            self.connection.close()
-
-    def _keep_alive(self):
-        """Every few seconds: refresh the claim on the batch's rows and the campaign's heartbeat."""
-        every = min(BEAT_EVERY_SECONDS, float(setting("LEASE_SECONDS")) / 3)
-        if time.monotonic() - self.beaten_at < every:
-            return
-        db.session.execute(
-            sa.update(Delivery).where(Delivery.claim_token == self.token,
-                                      Delivery.status == DeliveryStatus.SENDING)
-            .values(claimed_at=utcnow()).execution_options(synchronize_session=False))
-        beat(self.campaign_id)
-        self.beaten_at = time.monotonic()
-
-    def _current(self, delivery_id):
-        """(delivery, subscriber, campaign status) read fresh; keeps the lane's claim alive."""
-        self._keep_alive()
-        row = db.session.execute(
-            sa.select(Delivery, Subscriber, Campaign.status)
-            .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-            .join(Campaign, Campaign.id == Delivery.campaign_id)
-            .where(Delivery.id == delivery_id)
-            .execution_options(populate_existing=True)).one()
-        db.session.commit()
-        return row
-
-    def deliver(self, delivery_id):
-        """Send one claimed row unless it was taken back, or its subscriber left; raises Stop."""
-        delivery, subscriber, campaign_status = self._current(delivery_id)
-        if campaign_status != CampaignStatus.SENDING:
-            raise Stop(self.campaign_id)
-        if delivery.status != DeliveryStatus.SENDING or delivery.claim_token != self.token:
-            return  # recovered and claimed by another lane
-        if subscriber.status != SubscriberStatus.CONFIRMED or subscriber.suppressed_at:
-            return self._record(delivery, DeliveryStatus.SUPPRESSED)
-        self._pace()
-        lang, msg = self.renderer.message(subscriber)
-        try:
-            self._send(lang, msg, subscriber, delivery)
-        except PermanentFailure as exc:
-            subscribers.suppress(subscriber.id, f"bounce: {exc}")
-            self._record(delivery, DeliveryStatus.BOUNCED, str(exc))
-            return self._check_error_rate()
-        except TransientFailure as exc:
-            self._retry_later(delivery, str(exc))
-            return self._check_error_rate()
-        self._record(delivery, DeliveryStatus.SENT)
-
-    def _pace(self):
-        """Keep this lane at its share of NEWSLETTER_RATE_PER_SECOND."""
-        if self.interval:
-            wait = self.next_at - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            self.next_at = max(self.next_at, time.monotonic()) + self.interval
-
-    def _send(self, lang, msg, subscriber, delivery):
-        """Hand the message to SMTP, or keep it for the dev mailbox."""
-        if self.devmailbox:
-            db.session.add(OutgoingEmail(
-                message_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"campaign:{delivery.campaign_id}")),
-                recipient=subscriber.email, template="newsletter", locale=lang,
-                subject=str(msg["Subject"]), mime=msg.as_bytes(), status=EmailStatus.SENT,
-                attempts=1, sent_at=utcnow()))
-            return
-        self.connection.send(msg, subscriber.email)
-
-    def _record(self, delivery, status, error=None):
-        """Record the outcome of one row and commit it at once (right after the 250)."""
-        delivery.status = status
-        delivery.last_error = error
-        delivery.claim_token = None
-        delivery.retry_at = None
-        if status == DeliveryStatus.SENT:
-            delivery.sent_at = utcnow()
-        db.session.commit()
-
-    def _retry_later(self, delivery, error):
-        """A 4xx: RETRYING with a doubling backoff, or FAILED once the attempts are used up."""
-        if delivery.attempts >= int(setting("MAX_ATTEMPTS")):
-            return self._record(delivery, DeliveryStatus.FAILED, error)
-        delay = float(setting("RETRY_SECONDS")) * 2 ** (delivery.attempts - 1)
-        delivery.status = DeliveryStatus.RETRYING
-        delivery.last_error = error
-        delivery.claim_token = None
-        delivery.retry_at = utcnow() + dt.timedelta(seconds=delay)
-        db.session.commit()
-
-    def _check_error_rate(self):
-        """Pause the campaign (and tell its author) once failures pass the threshold.
-
-        Only the attempts since the campaign was last resumed count, so a resumed campaign is
-        judged on what happens after the fix, not on the failures that paused it.
-        """
-        since = db.session.scalar(sa.select(sa.func.coalesce(
-            Campaign.resumed_at, Campaign.started_at)).where(Campaign.id == self.campaign_id))
-        query = (sa.select(Delivery.status, sa.func.count())
-                 .where(Delivery.campaign_id == self.campaign_id, Delivery.status.in_(ATTEMPTED))
-                 .group_by(Delivery.status))
-        if since is not None:
-            query = query.where(Delivery.claimed_at >= since)
-        counts = dict(db.session.execute(query).all())
-        attempted = sum(counts.values())
-        failed = sum(counts.get(s, 0) for s in FAILED_ATTEMPTS)
-        if attempted < int(setting("ERROR_RATE_MIN_ATTEMPTS")):
-            return
-        if failed / attempted <= float(setting("ERROR_RATE_PAUSE")):
-            return
-        auto_pause(self.campaign_id, failed, attempted)
-        raise Stop(self.campaign_id)
-
-
-def auto_pause(campaign_id, failed, attempted):
-    """Pause a SENDING campaign for its error rate and email its author (committed)."""
-    with force_locale(current_app.config["DEFAULT_LOCALE"]):
-        reason = gettext("%(failed)s of %(attempted)s deliveries failed, more than the "
-                         "threshold of %(percent)s %%.", failed=failed, attempted=attempted,
-                         percent=round(float(setting("ERROR_RATE_PAUSE")) * 100))
-    result = db.session.execute(
-        sa.update(Campaign).where(Campaign.id == campaign_id,
-                                  Campaign.status == CampaignStatus.SENDING)
-        .values(status=CampaignStatus.PAUSED, pause_reason=reason)
-        .execution_options(synchronize_session=False))
-    if result.rowcount == 1:
-        campaign = db.session.get(Campaign, campaign_id, populate_existing=True)
-        emails.campaign_paused(campaign, reason, rendering.staff_campaign_url(campaign_id))
-    db.session.commit()

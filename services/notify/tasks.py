@@ -13,7 +13,7 @@ import logging
 
 from sqlalchemy.exc import OperationalError
 
-from services.notify import announcements, delivery, sending, subscribers
+from services.notify import announcements, delivery, lanes, sending, subscribers
 from services.notify.models import OutboxMessage, ProcessedMessage, SubscriptionRequest, db
 from shared import outbox
 from shared.celery import celery_app, periodic
@@ -95,16 +95,16 @@ def _store_request(data):
 @celery_app.task(name=RUN_CAMPAIGN)
 def run_campaign(campaign_id):
     """Freeze the recipients, recover dead claims, start the lanes; returns how many lanes."""
-    lanes = delivery.prepare(campaign_id)
-    for _ in range(lanes):
+    count = delivery.prepare(campaign_id)
+    for _ in range(count):
         send_batch.delay(campaign_id)
-    return lanes
+    return count
 
 
 @celery_app.task(name=SEND_BATCH, bind=True)
 def send_batch(self, campaign_id):
     """Send one batch of a campaign over one SMTP connection, then queue the lane's next one."""
-    step, seconds = delivery.send_batch(campaign_id)
+    step, seconds = lanes.send_batch(campaign_id)
     if step == "again":
         send_batch.delay(campaign_id)
     elif step == "retry_in":

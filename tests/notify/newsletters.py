@@ -4,7 +4,7 @@ import re
 
 import sqlalchemy as sa
 
-from services.notify import delivery
+from services.notify import delivery, lanes
 from services.notify.models import (
     Campaign,
     CampaignStatus,
@@ -67,7 +67,7 @@ def drain(app, campaign_id, timeout=30.0):
 
     def one_round():
         with app.app_context():
-            step, _seconds = delivery.send_batch(campaign_id)
+            step, _seconds = lanes.send_batch(campaign_id)
             return step in ("stopped", "done")
 
     wait_until(one_round, timeout=timeout, interval=0.01, message="the campaign to finish")

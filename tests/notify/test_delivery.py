@@ -1,4 +1,4 @@
-"""Sending a campaign in this process against a real SMTP server (services.notify.delivery).
+"""Sending a campaign in this process against a real SMTP server (notify.delivery and .lanes).
 
 The lanes run here one batch at a time; tests/reliability runs them in real workers.
 """
@@ -8,7 +8,7 @@ import re
 
 import sqlalchemy as sa
 
-from services.notify import campaigns, delivery, subscribers
+from services.notify import campaigns, delivery, lanes, subscribers
 from services.notify.models import (
     Campaign,
     CampaignStatus,
@@ -167,7 +167,7 @@ def test_someone_unsubscribing_during_the_send_gets_nothing_after(newsletter_app
     campaign_id = add_campaign(newsletter_app)
     with newsletter_app.app_context():
         delivery.prepare(campaign_id)
-        delivery.send_batch(campaign_id)  # one batch of 10 went
+        lanes.send_batch(campaign_id)  # one batch of 10 went
         late = db.session.scalar(sa.select(Subscriber).where(Subscriber.email == emails[-1]))
         subscribers.unsubscribe(late)
         db.session.commit()
@@ -182,11 +182,11 @@ def test_unsubscribing_between_claim_and_send_is_still_honoured(newsletter_app, 
     campaign_id = add_campaign(newsletter_app)
     with newsletter_app.app_context():
         delivery.prepare(campaign_id)
-        token, ids = delivery.claim(campaign_id, 10)
+        token, ids = lanes.claim(campaign_id, 10)
         db.session.execute(sa.update(Subscriber).where(Subscriber.email == emails[1])
                            .values(status="unsubscribed"))
         db.session.commit()
-        lane = delivery.Lane(campaign_id, token)
+        lane = lanes.Lane(campaign_id, token)
         for delivery_id in ids:
             lane.deliver(delivery_id)
         lane.close()
@@ -198,10 +198,10 @@ def test_pause_hands_back_the_unsent_rows_and_resume_sends_each_once(newsletter_
     campaign_id = add_campaign(newsletter_app)
     with newsletter_app.app_context():
         delivery.prepare(campaign_id)
-        delivery.send_batch(campaign_id)
+        lanes.send_batch(campaign_id)
         db.session.execute(sa.update(Campaign).values(status=CampaignStatus.PAUSED))
         db.session.commit()
-        assert delivery.send_batch(campaign_id) == ("stopped", 0.0)
+        assert lanes.send_batch(campaign_id) == ("stopped", 0.0)
     paused = deliveries(newsletter_app, campaign_id)
     assert sum(1 for s, _ in paused.values() if s == DeliveryStatus.SENT) == 10
     assert not any(s == DeliveryStatus.SENDING for s, _ in paused.values())
@@ -218,8 +218,8 @@ def test_a_dead_lanes_claim_is_recovered_after_the_lease_and_nothing_else_is_res
     campaign_id = add_campaign(newsletter_app)
     with newsletter_app.app_context():
         delivery.prepare(campaign_id)
-        delivery.send_batch(campaign_id)  # 10 sent
-        _token, dead = delivery.claim(campaign_id, 10)  # a lane claims 5 and dies
+        lanes.send_batch(campaign_id)  # 10 sent
+        _token, dead = lanes.claim(campaign_id, 10)  # a lane claims 5 and dies
         assert len(dead) == 5
         assert delivery.recover(campaign_id) == 0  # within the lease: left alone
         later = utcnow() + dt.timedelta(seconds=121)
@@ -287,7 +287,7 @@ def test_a_lane_waiting_for_a_retry_keeps_the_campaign_alive(newsletter_app, smt
         db.session.execute(sa.update(Campaign).values(heartbeat_at=None))
         db.session.commit()
         delivery.prepare(campaign_id)
-        delivery.send_batch(campaign_id)  # the 4xx: RETRYING
-        step, seconds = delivery.send_batch(campaign_id)
-        assert step == "retry_in" and 0 < seconds <= delivery.MAX_RETRY_COUNTDOWN
+        lanes.send_batch(campaign_id)  # the 4xx: RETRYING
+        step, seconds = lanes.send_batch(campaign_id)
+        assert step == "retry_in" and 0 < seconds <= lanes.MAX_RETRY_COUNTDOWN
         assert delivery.stalled() == []
