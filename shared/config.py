@@ -80,6 +80,8 @@ DEFAULTS = {
     "NEWSLETTER_ERROR_RATE_MIN_ATTEMPTS": 20,  # ... once at least this many were attempted
     "NEWSLETTER_TICK_SECONDS": 15.0,  # how often beat starts due campaigns and revives stalled ones
     "NEWSLETTER_UNSUBSCRIBE_MAILTO": "unsubscribe@hyvinvointialue.example",
+    # notify reads the upcoming forums from registration's JSON API (empty: PUBLIC_URL's)
+    "REGISTRATION_API_URL": "",
     # -- notify: the communications plan's milestones around each forum
     "PLAN_ANNOUNCE_DAYS_BEFORE": 21,  # the forum's date goes out in a newsletter this early
     "PLAN_RECORDING_DAYS_AFTER": 2,  # the recording is published this long after the forum

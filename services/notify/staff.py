@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
-from services.notify import announcements, campaigns, interests, rendering, tasks
+from services.notify import announcements, campaigns, forums, interests, rendering, tasks
 from services.notify.mailbox import sanitize_email_html
 from services.notify.models import (
     Announcement,
@@ -106,14 +106,27 @@ def list_campaigns():
     return page("notify/staff/campaigns.html", campaigns=rows, drafts=announcements.drafts())
 
 
+def _with_forums_block(values):
+    """``values`` with the upcoming forums appended to the Finnish text (``?block=forums``)."""
+    if request.args.get("block") != "forums":
+        return values
+    events = forums.upcoming()
+    if events is None:
+        flash(_("The registration service did not answer; try again in a moment."), "error")
+        return values
+    body = values.get("body_fi", "")
+    return {**values, "body_fi": (body.rstrip() + "\n\n" if body else "") + forums.block(events)}
+
+
 def _starting_values():
     """The composer's first values: empty, or a forum's announcement as a Markdown block."""
     announcement_id = request.args.get("announcement", type=int)
     if announcement_id is None:
-        return {}
+        return _with_forums_block({})
     announcement = db.session.get(Announcement, announcement_id) or abort(404)
-    return {"subject_fi": announcement.title, "body_fi": announcements.block(announcement),
-            "announcement_id": announcement.id}
+    return _with_forums_block({"subject_fi": announcement.title,
+                               "body_fi": announcements.block(announcement),
+                               "announcement_id": announcement.id})
 
 
 @communications
@@ -140,8 +153,8 @@ def edit_campaign(campaign_id):
     if campaign.status not in campaigns.EDITABLE:
         abort(409)
     if request.method == "GET":
-        return page("notify/staff/compose.html", campaign=campaign, values=_values(campaign),
-                    errors={})
+        return page("notify/staff/compose.html", campaign=campaign,
+                    values=_with_forums_block(_values(campaign)), errors={})
     try:
         data = CampaignSchema().load(_form_input(request.form))
     except ValidationError as err:
