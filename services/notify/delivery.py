@@ -43,21 +43,26 @@ def setting(name):
     return current_app.config[f"NEWSLETTER_{name}"]
 
 
-def start_due(now=None):
-    """SCHEDULED campaigns whose time has come -> SENDING; returns their ids (committed)."""
+def start_due(now=None, campaign_id=None):
+    """SCHEDULED campaigns whose time has come (or just ``campaign_id``) -> SENDING; their ids.
+
+    Committed; two callers racing start a campaign once.
+    """
     now = now or utcnow()
-    ids = db.session.scalars(sa.select(Campaign.id).where(
-        Campaign.status == CampaignStatus.SCHEDULED, Campaign.scheduled_at <= now)).all()
+    query = sa.select(Campaign.id).where(Campaign.status == CampaignStatus.SCHEDULED,
+                                         Campaign.scheduled_at <= now)
+    if campaign_id is not None:
+        query = query.where(Campaign.id == campaign_id)
     started = []
-    for campaign_id in ids:
+    for due_id in db.session.scalars(query).all():
         result = db.session.execute(
-            sa.update(Campaign).where(Campaign.id == campaign_id,
+            sa.update(Campaign).where(Campaign.id == due_id,
                                       Campaign.status == CampaignStatus.SCHEDULED)
             .values(status=CampaignStatus.SENDING, started_at=sa.func.coalesce(
                 Campaign.started_at, now))
             .execution_options(synchronize_session=False))
         if result.rowcount == 1:
-            started.append(campaign_id)
+            started.append(due_id)
     db.session.commit()
     return started
 
@@ -71,10 +76,11 @@ def stalled(now=None):
 
 
 def prepare(campaign_id, now=None):
-    """Freeze the recipients, recover dead claims, and say how many lanes to start (committed).
+    """Start it if due, freeze the recipients, recover dead claims; how many lanes to start.
 
-    Returns 0 when the campaign is not SENDING or is finished (then it is marked SENT).
+    Committed. Returns 0 when the campaign is not SENDING or is finished (then it is SENT).
     """
+    start_due(now, campaign_id)
     campaign = db.session.get(Campaign, campaign_id, populate_existing=True)
     if campaign is None or campaign.status != CampaignStatus.SENDING:
         return 0

@@ -291,3 +291,17 @@ def test_a_lane_waiting_for_a_retry_keeps_the_campaign_alive(newsletter_app, smt
         step, seconds = lanes.send_batch(campaign_id)
         assert step == "retry_in" and 0 < seconds <= lanes.MAX_RETRY_COUNTDOWN
         assert delivery.stalled() == []
+
+
+def test_starting_a_due_campaign_at_once_needs_no_tick(newsletter_app, smtp):
+    add_subscriber(newsletter_app, "maija@example.fi")
+    campaign_id = add_campaign(newsletter_app, status=CampaignStatus.SCHEDULED)
+    assert drain(newsletter_app, campaign_id) == CampaignStatus.SENT  # prepare() started it
+    assert smtp.recorder.counts() == {"maija@example.fi": 1}
+    later = add_campaign(newsletter_app, status=CampaignStatus.SCHEDULED)
+    with newsletter_app.app_context():
+        db.session.execute(sa.update(Campaign).where(Campaign.id == later)
+                           .values(scheduled_at=utcnow() + dt.timedelta(hours=1)))
+        db.session.commit()
+        assert delivery.prepare(later) == 0
+    assert campaign_status(newsletter_app, later) == CampaignStatus.SCHEDULED

@@ -66,8 +66,8 @@ def sending(make_app, create_worker, smtp, settings, tmp_path):
     app = make_app("notify", **overrides)
     beats = []
 
-    def start_worker(**more):
-        return create_worker(pool="threads", concurrency=LANES, **{**overrides, **more})
+    def start_worker(pool="threads", **more):
+        return create_worker(pool=pool, concurrency=LANES, **{**overrides, **more})
 
     def start_beat():
         beat = BeatProcess({**settings, **overrides}, tmp_path)
@@ -110,18 +110,24 @@ def wait_for_status(app, campaign_id, wanted, timeout=120.0):
                message=f"campaign {campaign_id} to be {wanted}")
 
 
-def test_2000_subscribers_get_it_exactly_once(sending, smtp):
+@pytest.mark.parametrize("pool", ["threads", "prefork"])
+def test_2000_subscribers_get_it_exactly_once(sending, smtp, pool):
     app, start_worker, _beat = sending
-    emails = add_subscribers(app, 2000)
+    emails = add_subscribers(app, 2000, locale="sv")
     campaign_id = add_campaign(app)
-    start_worker()
+    start_worker(pool=pool)
     started = time.monotonic()
     kick(app, campaign_id)
     wait_for_status(app, campaign_id, CampaignStatus.SENT)
     elapsed = time.monotonic() - started
     assert smtp.recorder.counts() == {e: 1 for e in emails}
     assert sent_rows(app, campaign_id) == set(emails)
-    print(f"\n2000 newsletters over {LANES} connections in {elapsed:.1f} s "
+    msg = smtp.recorder.received(emails[1234])[0]
+    token = subscriber_row(app, emails[1234]).token
+    assert msg["Subject"] == "Nyhetsbrev"
+    assert msg["List-Unsubscribe"].startswith(f"<http://localhost/notify/unsubscribe/{token}>, <mailto:")
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    print(f"\n2000 newsletters over {LANES} connections ({pool}) in {elapsed:.1f} s "
           f"({2000 / elapsed:.0f}/s)")
 
 
