@@ -1,7 +1,8 @@
 """Start what a run measures: the suite's services, workers and beat, the floor, the SMTP sink.
 
 Everything listens on 127.0.0.1 and talks to the run's own PostgreSQL databases and to Redis
-database ``BENCH_REDIS_DB`` (13 by default), whose Celery queues are emptied before and after.
+database ``BENCH_REDIS_DB`` (7 by default: no test uses it), whose Celery queues are emptied
+before and after.
 """
 
 import os
@@ -18,7 +19,7 @@ from shared.config import SERVICES
 
 #: processes of the notify worker: one per newsletter lane (NEWSLETTER_CONNECTIONS's default)
 NOTIFY_CONCURRENCY = 4
-REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', '13')}"
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', '7')}"
 
 
 @dataclass
