@@ -96,5 +96,9 @@ def _pause(notify_app, campaign_id):
     from services.notify.models import Campaign, db
 
     with notify_app.app_context():
-        campaigns.pause(db.session.get(Campaign, campaign_id), "bench: watched long enough")
+        try:
+            campaigns.pause(db.session.get(Campaign, campaign_id), "bench: watched long enough")
+        except campaigns.CampaignError:  # it finished in the meantime: nothing to stop
+            db.session.rollback()
+            return
         db.session.commit()
