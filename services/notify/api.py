@@ -2,7 +2,7 @@
 
 Public endpoints: subscribe (202: the address is confirmed by email), confirm with the emailed
 token, unsubscribe with the newsletter's token, the archive of sent newsletters and the feed of
-announcements. Staff (communications): a campaign's progress, pause and resume.
+announcements. Staff (communications) use :mod:`api_campaigns` under the same prefix.
 Errors keep the suite's format (``{"code", "message", "errors": {field: [messages]}}``) in the
 request's language; the answer to subscribe never tells whether the address was known.
 """
@@ -13,12 +13,11 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import BadRequest
 
-from services.notify import announcements, archive, campaigns, links, subscribers, tasks
+from services.notify import announcements, archive, campaigns, links, subscribers
 from services.notify.limits import limiter
-from services.notify.models import Campaign, db
+from services.notify.models import db
 from services.notify.schemas import (
     AnnouncementSchema,
-    DeliveryCountsSchema,
     ErrorSchema,
     NewsletterSchema,
     StatusSchema,
@@ -26,7 +25,6 @@ from services.notify.schemas import (
     TokenSchema,
 )
 from shared import tokens
-from shared.auth import Role, login_required
 from shared.web.errors import error_response, init_errors
 from shared.web.ratelimit import public_form_limits
 from shared.web.security import csrf
@@ -54,11 +52,14 @@ def init_api(app):
     )
     api = NotifyApi(app)
     api.register_blueprint(blp)
+    from services.notify.api_campaigns import blp as campaigns_blp  # staff only: its own module
+
+    api.register_blueprint(campaigns_blp)
     init_errors(app)
     return api
 
 
-def _json_object():
+def json_object():
     """The request's JSON object; 400 for anything else."""
     request.get_data(cache=True)
     body = request.get_json(silent=True) if request.is_json else None
@@ -69,19 +70,19 @@ def _json_object():
     return body
 
 
-def _status(status, message, code=200):
+def status_answer(status, message, code=200):
     """A StatusSchema answer."""
     return jsonify(StatusSchema().dump({"status": status, "message": str(message)})), code
 
 
-def _doc(schema):
+def json_body_doc(schema):
     """The OpenAPI requestBody of a JSON endpoint."""
     return {"requestBody": {"required": True,
                             "content": {"application/json": {"schema": schema}}}}
 
 
 @blp.route("/subscribers", methods=["POST"])
-@blp.doc(**_doc(SubscribeSchema))
+@blp.doc(**json_body_doc(SubscribeSchema))
 @blp.response(202, StatusSchema)
 @blp.alt_response(400, schema=ErrorSchema, description="Not a JSON object")
 @blp.alt_response(422, schema=ErrorSchema, description="Bad input, by field")
@@ -89,22 +90,22 @@ def _doc(schema):
 @public_form_limits(limiter)
 def create_subscriber():
     """Subscribe to the newsletter; the address is confirmed from an email (double opt-in)."""
-    body = _json_object()
+    body = json_object()
     if not body.pop(HONEYPOT, None):
         subscribers.request(SubscribeSchema().load(body), "api")
         db.session.commit()
-    return _status("awaiting_confirmation", AWAITING, 202)
+    return status_answer("awaiting_confirmation", AWAITING, 202)
 
 
 @blp.route("/subscribers/confirm", methods=["POST"])
-@blp.doc(**_doc(TokenSchema))
+@blp.doc(**json_body_doc(TokenSchema))
 @blp.response(200, StatusSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown or used token")
 @blp.alt_response(410, schema=ErrorSchema, description="Expired token")
 @blp.alt_response(422, schema=ErrorSchema, description="Bad input, by field")
 def confirm_subscriber():
     """Confirm a subscription with the token of the emailed link (once)."""
-    token = TokenSchema().load(_json_object())["token"]
+    token = TokenSchema().load(json_object())["token"]
     try:
         subscriber = subscribers.confirm(token)
     except tokens.TokenExpired:
@@ -113,36 +114,23 @@ def confirm_subscriber():
         abort(404)
     except subscribers.NotConfirmable as exc:
         db.session.rollback()
-        return _status(exc.subscriber.status.value, _l("Nothing to confirm."))
+        return status_answer(exc.subscriber.status.value, _l("Nothing to confirm."))
     db.session.commit()
-    return _status(subscriber.status.value, _l("Your subscription is confirmed."))
+    return status_answer(subscriber.status.value, _l("Your subscription is confirmed."))
 
 
 @blp.route("/subscribers/unsubscribe", methods=["POST"])
-@blp.doc(**_doc(TokenSchema))
+@blp.doc(**json_body_doc(TokenSchema))
 @blp.response(200, StatusSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown token")
 @blp.alt_response(422, schema=ErrorSchema, description="Bad input, by field")
 def unsubscribe_subscriber():
     """Unsubscribe with the token of a newsletter's unsubscribe link."""
-    token = TokenSchema().load(_json_object())["token"]
+    token = TokenSchema().load(json_object())["token"]
     subscriber = subscribers.by_token(token) or abort(404)
     subscribers.unsubscribe(subscriber)
     db.session.commit()
-    return _status("unsubscribed", _l("You will not receive the newsletter any more."))
-
-
-@blp.route("/campaigns/<int:campaign_id>")
-@blp.response(200, DeliveryCountsSchema)
-@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(404, schema=ErrorSchema, description="Unknown campaign")
-@login_required(Role.COMMUNICATIONS)
-def show_campaign(campaign_id):
-    """A campaign's status and its deliveries counted by status (staff)."""
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
-    return jsonify(DeliveryCountsSchema().dump({
-        "id": campaign.id, "status": campaign.status.value, "pause_reason": campaign.pause_reason,
-        "counts": campaigns.delivery_counts(campaign.id)}))
+    return status_answer("unsubscribed", _l("You will not receive the newsletter any more."))
 
 
 @blp.route("/newsletters")
@@ -164,37 +152,3 @@ def list_newsletters():
 def list_announcements():
     """The feed: published forums and sent newsletters, newest first (also as Atom)."""
     return jsonify(AnnouncementSchema(many=True).dump(announcements.feed()))
-
-
-def _staff_action(campaign_id, action, kick=False):
-    """Run a campaigns operation for staff; 409 when the status does not allow it."""
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
-    try:
-        action(campaign)
-    except campaigns.CampaignError:
-        db.session.rollback()
-        return error_response(409)
-    db.session.commit()
-    if kick:
-        tasks.kick(campaign_id)
-    return _status(campaign.status.value, _l("Done."))
-
-
-@blp.route("/campaigns/<int:campaign_id>/pause", methods=["POST"])
-@blp.response(200, StatusSchema)
-@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(409, schema=ErrorSchema, description="Not sending or scheduled")
-@login_required(Role.COMMUNICATIONS)
-def pause_campaign(campaign_id):
-    """Pause a campaign after the messages in flight (staff)."""
-    return _staff_action(campaign_id, campaigns.pause)
-
-
-@blp.route("/campaigns/<int:campaign_id>/resume", methods=["POST"])
-@blp.response(200, StatusSchema)
-@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(409, schema=ErrorSchema, description="Not paused")
-@login_required(Role.COMMUNICATIONS)
-def resume_campaign(campaign_id):
-    """Resume a paused campaign from its delivery rows (staff)."""
-    return _staff_action(campaign_id, campaigns.resume, kick=True)

@@ -104,3 +104,22 @@ def test_staff_pause_and_resume_through_the_api(notify_app):
     assert client.post(f"/api/v1/campaigns/{campaign_id}/pause").status_code == 409
     assert client.post(f"/api/v1/campaigns/{campaign_id}/resume").json["status"] == "sending"
     assert client.get(f"/api/v1/campaigns/{campaign_id}").json["status"] == "sending"
+
+
+def test_staff_compose_and_send_through_the_api(notify_app):
+    client = notify_app.test_client()
+    body = {"subject_fi": "Uutiset", "body_fi": "Hei", "segment": {"regions": ["north"]}}
+    assert client.post("/api/v1/campaigns", json=body).status_code == 401
+    login_as(notify_app, client, "communications")
+    bad = client.post("/api/v1/campaigns", json={"body_fi": "Hei", "segment": {"regions": ["x"]}})
+    assert bad.status_code == 422
+    assert set(bad.json["errors"]) == {"subject_fi", "segment"}
+    created = client.post("/api/v1/campaigns", json=body)
+    assert created.status_code == 201
+    campaign_id = created.json["id"]
+    assert client.get("/api/v1/campaigns").json[0]["segment"] == {"regions": ["north"]}
+    later = client.post(f"/api/v1/campaigns/{campaign_id}/send",
+                        json={"send_at": "2031-03-01T07:00:00+00:00"})
+    assert later.json["status"] == "scheduled"
+    assert client.post(f"/api/v1/campaigns/{campaign_id}/send", json={}).status_code == 409
+    assert client.post("/api/v1/campaigns/999/send", json={}).status_code == 404
