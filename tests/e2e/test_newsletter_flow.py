@@ -71,6 +71,15 @@ def test_subscribe_confirm_send_read_and_unsubscribe(page, suite_url, axe):
         return page.locator("#campaign-status").inner_text().strip() == "Sent"
 
     wait_until(sent, timeout=60, interval=0.5, message="the campaign to be sent")
+    page.goto(f"{campaign_url}/preview?lang=en")
+    axe(page)
+    page.goto(f"{suite_url}/notify/staff/plan")
+    assert page.locator("[data-milestone=agenda]").count() > 0  # the demo forums, from event.published
+    axe(page)
+    page.goto(f"{suite_url}/notify/archive?lang=en")
+    page.locator("main a", has_text=subject).click()
+    expect(page.locator("main h1")).to_have_text(subject)
+    axe(page)
 
     _open_latest_email(page, suite_url, email, subject)
     assert "autumn forum" in page.locator(".mail-html").inner_text()
