@@ -20,6 +20,8 @@ bp.add_url_rule("/topics/<int:topic_id>/comments", methods=["POST"],
                 view_func=limited(public.submit_comment))
 bp.add_url_rule("/comments/<int:comment_id>/replies", methods=["POST"],
                 view_func=limited(public.submit_reply))
+bp.add_url_rule("/comments/<int:comment_id>/reply", view_func=public.reply_form)
+bp.add_url_rule("/comments/<int:comment_id>/report", view_func=public.report_form)
 bp.add_url_rule("/comments/<int:comment_id>/reports", methods=["POST"],
                 view_func=limited(public.submit_report))
 bp.add_url_rule("/confirm/<token>", methods=["GET", "POST"], view_func=public.confirm)

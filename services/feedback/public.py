@@ -95,13 +95,16 @@ def _thanks(topic, anchor):
 
 def _take(topic, form_name, parent=None):
     """Load the posted comment or reply, store it and email the confirmation link."""
+    anchor = f"comment-{parent.id}" if parent is not None else form_name
     if request.form.get(HONEYPOT):
-        return _thanks(topic, form_name)
+        return _thanks(topic, anchor)
     if not topics.is_open(topic):
         return _topic_page(topic, 409, form_name)
     try:
         data = CommentSchema().load(_comment_input(request.form))
     except ValidationError as err:
+        if parent is not None:
+            return _comment_form_page("reply", parent, 422, request.form, form_errors(err.messages))
         return _topic_page(topic, 422, form_name, request.form, form_errors(err.messages))
     try:
         comments.submit(topic, data, str(get_locale()), parent=parent)
@@ -109,7 +112,7 @@ def _take(topic, form_name, parent=None):
         db.session.rollback()
         return _topic_page(topic, 409, form_name)
     db.session.commit()
-    return _thanks(topic, form_name)
+    return _thanks(topic, anchor)
 
 
 def submit_comment(topic_id):
@@ -117,25 +120,50 @@ def submit_comment(topic_id):
     return _take(_topic(topic_id), "comment")
 
 
-def submit_reply(comment_id):
-    """Take a reply to an approved top-level comment."""
+def _comment_form_page(kind, comment, status=200, values=None, errors=None):
+    """The page of one comment with its reply (``kind="reply"``) or report form."""
+    return page("feedback/public/comment_form.html", status, kind=kind, comment=comment,
+                topic=comment.topic, form=f"{kind}-{comment.id}", values=values or {},
+                errors=errors or {}, reason_options=_reason_options())
+
+
+def _repliable(comment_id):
+    """An approved top-level comment on an open topic, or 404."""
     parent = queries.visible_comment(comment_id)
     if parent is None or not queries.can_reply_to(parent):
         abort(404)
+    return parent
+
+
+def reply_form(comment_id):
+    """The reply form under the comment it answers (while the topic is open)."""
+    parent = _repliable(comment_id)
+    if not topics.is_open(parent.topic):
+        abort(404)
+    return _comment_form_page("reply", parent)
+
+
+def report_form(comment_id):
+    """The report form under the comment it is about."""
+    return _comment_form_page("report", queries.visible_comment(comment_id) or abort(404))
+
+
+def submit_reply(comment_id):
+    """Take a reply to an approved top-level comment."""
+    parent = _repliable(comment_id)
     return _take(parent.topic, f"reply-{parent.id}", parent)
 
 
 def submit_report(comment_id):
     """Report a visible comment to the moderators."""
     comment = queries.visible_comment(comment_id) or abort(404)
-    form_name = f"report-{comment.id}"
     if not request.form.get(HONEYPOT):
         try:
             data = ReportSchema().load({"reason": request.form.get("reason", ""),
                                         "details": request.form.get("details", "")})
         except ValidationError as err:
-            return _topic_page(comment.topic, 422, form_name, request.form,
-                               form_errors(err.messages))
+            return _comment_form_page("report", comment, 422, request.form,
+                                      form_errors(err.messages))
         comments.report(comment, data)
         db.session.commit()
     flash(_("Thank you. A moderator will look at the comment."), "success")

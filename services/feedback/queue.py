@@ -100,8 +100,12 @@ def _with_topic(query):
     return query.options(selectinload(Comment.topic).selectinload(Topic.forum))
 
 
-def pending(after=None, limit=PAGE_SIZE, now=None):
-    """A page of pending comments, oldest first, starting after the cursor ``after``."""
+def pending(after=None, limit=PAGE_SIZE, now=None, total=None):
+    """A page of pending comments, oldest first, starting after the cursor ``after``.
+
+    ``total`` is the queue's size when the caller has counted it already (counting 100,000
+    rows costs more than reading a page); otherwise it is counted here.
+    """
     now, limit = now or utcnow(), _limit(limit)
     key = (Comment.submitted_at, Comment.id)
     query = sa.select(Comment).where(Comment.status == CommentStatus.PENDING)
@@ -109,7 +113,8 @@ def pending(after=None, limit=PAGE_SIZE, now=None):
         query = query.where(sa.tuple_(*key) > sa.tuple_(*decode_cursor(after)))
     rows = db.session.scalars(_with_topic(query.order_by(*key).limit(limit + 1))).all()
     items = [_item(c, c.submitted_at, now) for c in rows[:limit]]
-    return QueuePage(PENDING, items, _next(items, len(rows) > limit), count_pending())
+    total = count_pending() if total is None else total
+    return QueuePage(PENDING, items, _next(items, len(rows) > limit), total)
 
 
 def count_pending():
@@ -124,8 +129,9 @@ def _open_reports():
             .where(Report.resolved_at.is_(None)).group_by(Report.comment_id).subquery())
 
 
-def reported(after=None, limit=PAGE_SIZE, now=None):
-    """A page of approved comments with open reports, the longest-reported first."""
+def reported(after=None, limit=PAGE_SIZE, now=None, total=None):
+    """A page of approved comments with open reports, the longest-reported first (``total``
+    as in :func:`pending`)."""
     now, limit = now or utcnow(), _limit(limit)
     first = _open_reports()
     query = (sa.select(Comment, first.c.first).join(first, first.c.comment_id == Comment.id)
@@ -137,7 +143,8 @@ def reported(after=None, limit=PAGE_SIZE, now=None):
     reports = _reports_of([comment.id for comment, _ in rows[:limit]])
     items = [_item(comment, since, now, reports.get(comment.id, ()))
              for comment, since in rows[:limit]]
-    return QueuePage(REPORTED, items, _next(items, len(rows) > limit), count_reported())
+    total = count_reported() if total is None else total
+    return QueuePage(REPORTED, items, _next(items, len(rows) > limit), total)
 
 
 def count_reported():
@@ -164,11 +171,11 @@ def _next(items, more):
     return encode_cursor(items[-1].since, items[-1].comment.id) if more and items else None
 
 
-def page_of(queue, after=None, limit=PAGE_SIZE, now=None):
+def page_of(queue, after=None, limit=PAGE_SIZE, now=None, total=None):
     """A page of the named queue (``pending`` or ``reported``); raises ValueError otherwise."""
     if queue not in QUEUES:
         raise ValueError(queue)
-    return (pending if queue == PENDING else reported)(after, limit, now)
+    return (pending if queue == PENDING else reported)(after, limit, now, total)
 
 
 def counts():
@@ -198,7 +205,7 @@ def overdue(now=None):
     for queue in QUEUES:
         items, after = [], None
         while True:
-            page = page_of(queue, after=after, limit=PAGE_MAX, now=now)
+            page = page_of(queue, after=after, limit=PAGE_MAX, now=now, total=0)
             late = [item for item in page.items if item.overdue]
             items.extend(late)
             if len(late) < len(page.items) or page.next_after is None:

@@ -62,13 +62,14 @@ def _labels():
 
 def _queue_page(name, status=200, errors=None, values=None):
     """The queue page of tab ``name`` from the ``after`` cursor in the query string."""
+    counts = queue.counts()  # once: the tabs and the page's total share it
     try:
         result = queue.page_of(name, after=request.args.get("after"),
-                               limit=request.args.get("limit", type=int))
+                               limit=request.args.get("limit", type=int), total=counts[name])
     except queue.BadCursor:
         abort(400)
     return page("feedback/staff/queue.html", status, tab=name, result=result,
-                counts=queue.counts(), errors=errors or {}, values=values or {},
+                counts=counts, errors=errors or {}, values=values or {},
                 labels=_labels(), overdue_days=queue.overdue_days())
 
 

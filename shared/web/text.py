@@ -1,4 +1,11 @@
-"""User text: Markdown rendered to HTML, then sanitized with nh3 (no raw HTML survives)."""
+"""User text: Markdown rendered to HTML, then sanitized with nh3 (no raw HTML survives).
+
+Rendering is a pure function of the text, so the latest RENDER_CACHE_SIZE results are kept: a
+topic page with hundreds of approved comments renders each comment once per process, not once
+per request.
+"""
+
+import functools
 
 import nh3
 from markdown_it import MarkdownIt
@@ -21,6 +28,16 @@ def sanitize_html(html):
     )
 
 
+#: how many rendered texts each process keeps (a comment is at most 5,000 characters)
+RENDER_CACHE_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
+def _render(text):
+    """The sanitized HTML of ``text`` (cached: the same text always renders the same)."""
+    return sanitize_html(_md.render(text))
+
+
 def markdown(text):
     """Markdown source as safe HTML markup for templates."""
-    return Markup(sanitize_html(_md.render(text or "")))  # noqa: S704 - sanitized by nh3 above
+    return Markup(_render(str(text or "")))  # noqa: S704 - sanitized by nh3 in _render

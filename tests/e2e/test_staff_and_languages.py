@@ -38,6 +38,13 @@ def test_the_public_pages_in_swedish_and_english_meet_wcag_21_aa(page, suite_url
     page.locator("a[href*='/feedback/topics/']").first.click()
     page.wait_for_url(re.compile(r"/feedback/topics/\d+$"))
     axe(page)
+    for action in ("reply", "report"):
+        link = page.locator(f"a[href$='/{action}']").first
+        if link.count():
+            link.click()
+            page.wait_for_url(re.compile(rf"/comments/\d+/{action}$"))
+            axe(page)
+            page.go_back()
 
 
 def test_the_landing_page_links_every_part_of_the_suite(page, suite_url):

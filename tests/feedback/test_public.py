@@ -75,8 +75,21 @@ def test_topic_page_shows_background_and_only_approved_comments(
                    "maija@example.fi"):
         assert secret not in page, secret
     assert "Write a comment" in page and f'action="/topics/{topic_id}/comments"' in html
-    assert f'action="/comments/{shown}/replies"' in html
-    assert f'action="/comments/{shown}/reports"' in html
+    assert f'href="/comments/{shown}/reply"' in html and f'href="/comments/{shown}/report"' in html
+    assert "<form" not in html.split('id="comments"')[1].split('id="comment"')[0]  # no form a comment
+
+
+def test_a_comment_has_its_own_reply_and_report_pages(client, topic_id, create_comment):
+    comment = create_comment(topic_id, body="A *point*")
+    reply = client.get(f"/comments/{comment}/reply", headers=EN)
+    report = client.get(f"/comments/{comment}/report", headers=EN)
+    assert reply.status_code == report.status_code == 200
+    assert f'action="/comments/{comment}/replies"' in reply.get_data(as_text=True)
+    assert f'action="/comments/{comment}/reports"' in report.get_data(as_text=True)
+    for response in (reply, report):
+        assert "<em>point</em>" in response.get_data(as_text=True)
+    assert client.get("/comments/999/reply").status_code == 404
+    assert client.get("/comments/999/report").status_code == 404
 
 
 def test_a_closed_topic_shows_comments_and_says_when_it_closed(client, closed_topic,
@@ -86,8 +99,10 @@ def test_a_closed_topic_shows_comments_and_says_when_it_closed(client, closed_to
     html, page = response.get_data(as_text=True), text_of(response)
     assert "Said in time" in page
     assert re.search(r"Comments closed on \w+ \d+, \d{4}", page)
-    assert "/comments\"" not in html and "/replies" not in html
-    assert "/reports" in html  # a visible comment can still be reported
+    assert "/comments\"" not in html and "/reply\"" not in html
+    assert "/report\"" in html  # a visible comment can still be reported
+    comment = re.search(r'href="/comments/(\d+)/report"', html).group(1)
+    assert client.get(f"/comments/{comment}/reply").status_code == 404
 
 
 def test_unknown_and_withdrawn_topics_are_not_found(client, create_forum):
@@ -175,7 +190,7 @@ def test_a_reply_is_taken_under_an_approved_comment(app, client, topic_id, creat
     parent = create_comment(topic_id)
     response = client.post(f"/comments/{parent}/replies", data={**FORM, "text": "Agreed."})
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/topics/{topic_id}#reply-{parent}"
+    assert response.headers["Location"] == f"/topics/{topic_id}#comment-{parent}"
     assert stored(app)[-1] == (CommentStatus.UNCONFIRMED, parent, "Agreed.")
 
 
@@ -186,7 +201,8 @@ def test_a_bad_reply_reopens_its_own_form_with_errors(client, topic_id, create_c
     response = client.post(f"/comments/{parent}/replies", data={**FORM, "text": ""}, headers=EN)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert f'<details class="reply-form" id="reply-{parent}" open>' in html
+    assert f'<form method="post" action="/comments/{parent}/replies"' in html
+    assert "Reply to a comment" in html
     assert f'id="reply-{parent}-text-error"' in html and 'id="comment-text-error"' not in html
     assert count_rows() == before
 
