@@ -5,9 +5,10 @@ gets it to everyone, with duplicates only among the messages in flight at each k
 delivery rows match what the server received; a pause and a resume send nobody anything twice;
 4xx answers are retried, 5xx answers suppress the address, and too many failures pause the
 campaign and email its author. Beat runs as its own process where a dead worker's campaign must
-be revived (its tick is what notices the lanes stopped).
+be revived (its tick is what notices the lanes stopped) or a scheduled campaign started.
 """
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from services.notify import campaigns, tasks
 from services.notify.models import Campaign, CampaignStatus, Delivery, DeliveryStatus, Subscriber
 from services.notify.models import db as notify_db
+from shared.db import utcnow
 from shared.testing.databases import redis_url
 from shared.testing.waiting import wait_until
 from shared.testing.worker import ROOT, worker_environment
@@ -228,3 +230,21 @@ def test_too_many_hard_bounces_pause_the_campaign_and_email_its_author(sending, 
     with app.app_context():
         reason = notify_db.session.get(Campaign, campaign_id).pause_reason
     assert reason
+
+
+def test_beat_starts_a_scheduled_campaign_from_the_database(sending, smtp):
+    app, start_worker, start_beat = sending
+    emails = add_subscribers(app, 50)
+    campaign_id = add_campaign(app, status=CampaignStatus.SCHEDULED)
+    with app.app_context():
+        notify_db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(
+            scheduled_at=utcnow() + dt.timedelta(seconds=3)))
+        notify_db.session.commit()
+    start_worker()
+    start_beat()  # nobody kicks it: beat's tick finds it due
+    wait_for_status(app, campaign_id, CampaignStatus.SENT, timeout=60)
+    with app.app_context():
+        started = notify_db.session.get(Campaign, campaign_id).started_at
+        scheduled = notify_db.session.get(Campaign, campaign_id).scheduled_at
+    assert started >= scheduled
+    assert smtp.recorder.counts() == {e: 1 for e in emails}
