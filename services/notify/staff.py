@@ -69,6 +69,7 @@ def page(template, status=200, **context):
                    industry_options=interests.options(interests.INDUSTRIES),
                    region_options=interests.options(interests.REGIONS),
                    theme_options=interests.options(interests.THEMES),
+                   segment_labels=interests.DIMENSIONS,
                    approval_required=campaigns.approval_required())
     return render_template(template, **context), status
 

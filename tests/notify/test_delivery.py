@@ -153,7 +153,7 @@ def test_too_many_failures_pause_the_campaign_and_tell_its_author(make_app, smtp
     assert drain(app, campaign_id) == CampaignStatus.PAUSED
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
-        assert "failed" in campaign.pause_reason
+        assert re.search(r"\b\d+\b.*\b\d+\b", campaign.pause_reason)  # n of m, any language
     counts = deliveries(app, campaign_id)
     assert sum(1 for s, _ in counts.values() if s == DeliveryStatus.QUEUED) > 0
     assert not any(s == DeliveryStatus.SENDING for s, _ in counts.values())

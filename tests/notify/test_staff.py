@@ -89,6 +89,7 @@ def test_send_now_starts_the_campaign_and_it_reaches_the_segment(notify_app):
     add_subscriber(notify_app, "maija@example.fi", industries=["elderly_care"])
     add_subscriber(notify_app, "pekka@example.fi", industries=["disability"])
     client = notify_app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_as(notify_app, client, "communications")
     campaign_id = compose(notify_app, client)
     assert client.post(f"/staff/campaigns/{campaign_id}/send", data={}).status_code == 302
@@ -100,6 +101,8 @@ def test_send_now_starts_the_campaign_and_it_reaches_the_segment(notify_app):
     assert drain(notify_app, campaign_id) == CampaignStatus.SENT
     page = client.get(f"/staff/campaigns/{campaign_id}").get_data(as_text=True)
     assert "maija@example.fi" in page and "pekka@example.fi" not in page
+    assert "Elderly care and housing services" in page  # the segment, by its label
+    assert "1 of 1 recipients handled, 1 sent." in page
     api = client.get(f"/api/v1/campaigns/{campaign_id}").json
     assert api["status"] == "sent" and api["counts"]["sent"] == 1
 

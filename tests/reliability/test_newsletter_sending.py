@@ -223,7 +223,7 @@ def test_too_many_hard_bounces_pause_the_campaign_and_email_its_author(sending, 
     kick(app, campaign_id)
     wait_for_status(app, campaign_id, CampaignStatus.PAUSED)
     (notice,) = smtp.recorder.wait_for(1, to="viestinta@example.fi", timeout=30)
-    assert "paused" in notice["Subject"].lower() or "keskeyt" in notice["Subject"].lower()
+    assert notice["Subject"].endswith("Uutiskirje")  # names the campaign, in any language
     wait_until(lambda: not sending_rows(app, campaign_id), timeout=30, message="lanes stopped")
     rows = deliveries(app, campaign_id)
     assert any(s == DeliveryStatus.QUEUED for s, _ in rows.values()), "it stopped before the end"
