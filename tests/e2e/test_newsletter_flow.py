@@ -71,7 +71,8 @@ def test_subscribe_confirm_send_read_and_unsubscribe(page, suite_url, axe):
         return page.locator("#campaign-status").inner_text().strip() == "Sent"
 
     wait_until(sent, timeout=60, interval=0.5, message="the campaign to be sent")
-    expect(page.locator("#progress")).to_contain_text("1 sent")
+    handled, total, sent_count = map(int, re.findall(r"\d+", page.locator("#progress").inner_text()))
+    assert handled == total == sent_count >= 1  # the demo's subscribers and ours, all sent
     axe(page)
     page.goto(f"{campaign_url}/preview?lang=en")
     axe(page)
