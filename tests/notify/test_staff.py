@@ -145,3 +145,13 @@ def test_pause_resume_and_cancel_follow_the_status(notify_app):
     client.post(f"/staff/campaigns/{campaign_id}/cancel")
     assert campaign_status(notify_app, campaign_id) == CampaignStatus.CANCELLED
     assert client.get(f"/staff/campaigns/{campaign_id}/edit").status_code == 409
+
+
+def test_the_newsletter_page_links_the_staff_pages_for_communications_only(notify_app):
+    moderator, officer = notify_app.test_client(), notify_app.test_client()
+    login_as(notify_app, moderator, "moderator")
+    login_as(notify_app, officer, "communications")
+    assert "/staff/campaigns" not in moderator.get("/").get_data(as_text=True)
+    page = officer.get("/").get_data(as_text=True)
+    assert "/staff/campaigns" in page and "/staff/plan" in page
+    assert moderator.get("/staff/").status_code == 302  # the staff home is the public page
