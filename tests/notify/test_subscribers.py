@@ -8,12 +8,18 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from services.notify import tasks
 from services.notify.models import Subscriber, SubscriberStatus, db
+from services.registration import operations
+from services.registration.models import Event
+from services.registration.models import OutboxMessage as RegistrationOutbox
+from services.registration.models import db as registration_db
+from shared.contracts import notify as contract
 from tests.notify.newsletters import (
     add_subscriber,
     confirm_token,
     outbox_emails,
     subscriber_row,
 )
+from tests.registration.builders import add_event
 
 FORM = {"email": " Maija@Example.FI ", "name": "Maija", "organisation": "Hoiva Oy",
         "locale": "sv", "industries": ["elderly_care", "home_care"], "regions": ["north"],
@@ -204,3 +210,23 @@ def test_subscribing_again_after_unsubscribing_needs_a_new_confirmation(notify_a
     client.post("/subscribe", data=FORM)
     assert subscriber_row(notify_app, "maija@example.fi").status == SubscriberStatus.PENDING
     assert len(outbox_emails(notify_app, "newsletter_confirm")) == 1
+
+
+def test_a_real_registration_opt_in_reaches_the_double_opt_in(make_app, notify_app):
+    registration = make_app("registration")
+    event_id = add_event(registration)
+    with registration.app_context():
+        event = registration_db.session.get(Event, event_id)
+        operations.register(event, {"name": "Liisa", "email": "Liisa@Example.fi",
+                                    "organisation": "Hoiva Oy", "municipality": "Kuopio",
+                                    "attendance_mode": "remote", "newsletter_opt_in": True}, "sv")
+        registration_db.session.commit()
+        (payload,) = registration_db.session.scalars(
+            sa.select(RegistrationOutbox.payload)
+            .where(RegistrationOutbox.topic == contract.REQUEST_SUBSCRIPTION)).all()
+    with notify_app.app_context():
+        tasks.request_subscription(payload)
+    row = subscriber_row(notify_app, "liisa@example.fi")
+    assert (row.status, row.locale) == (SubscriberStatus.PENDING, "sv")
+    assert row.source.startswith("registration")
+    assert [e["to"] for e in outbox_emails(notify_app, "newsletter_confirm")] == ["liisa@example.fi"]
