@@ -4,12 +4,16 @@ An email template is a folder with ``subject.txt``, ``body.txt`` and ``body.html
 recipient's language; :func:`init_mail_templates` gives templates the filters that show the ISO
 8601 UTC strings of message contracts in Europe/Helsinki time. :meth:`SMTPConnection.send` reports
 a 4xx answer as :class:`TransientFailure` (retry later) and a 5xx as :class:`PermanentFailure`
-(bounce; do not retry).
+(bounce; do not retry). :func:`reusable_connection` keeps one connection per worker thread, so a
+stream of transactional emails does not pay a TCP and SMTP handshake for each.
 """
 
 import contextlib
 import datetime as dt
+import os
 import smtplib
+import threading
+import time
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -110,12 +114,19 @@ def build_message(*, sender, to, subject, text, html, to_name="", attachments=()
     return msg
 
 
+#: a reused connection idle this long is closed before the next message (servers drop idle clients)
+SMTP_IDLE_SECONDS = 30.0
+
+
 class SMTPConnection:
     """One SMTP connection, opened lazily and reused for several messages."""
 
     def __init__(self, settings):
         self.settings = settings
         self._smtp = None
+        self._last_used = 0.0
+        #: whether the current attempt went over a connection opened for an earlier message
+        self._reused = False
 
     def _open(self):
         """Connect, and log in if a username is set."""
@@ -128,11 +139,30 @@ class SMTPConnection:
         return smtp
 
     def send(self, msg, recipient):
-        """Send ``msg`` to ``recipient``; raises TransientFailure or PermanentFailure."""
+        """Send ``msg`` to ``recipient``; raises TransientFailure or PermanentFailure.
+
+        A reused connection the server has closed meanwhile is reopened once, at once.
+        """
+        if self._smtp is not None and time.monotonic() - self._last_used > SMTP_IDLE_SECONDS:
+            self.close()
+        try:
+            self._send(msg, recipient)
+        except smtplib.SMTPServerDisconnected:  # only from a reused connection: try a fresh one
+            self._send(msg, recipient)
+
+    def _send(self, msg, recipient):
+        """One attempt over the open (or a new) connection, with the outcome as an exception."""
+        self._reused = self._smtp is not None
         try:
             if self._smtp is None:
                 self._smtp = self._open()
             self._smtp.send_message(msg, to_addrs=[recipient])
+            self._last_used = time.monotonic()
+        except (smtplib.SMTPServerDisconnected, ConnectionError) as exc:
+            self.close()
+            if self._reused:
+                raise smtplib.SMTPServerDisconnected(str(exc)) from exc
+            raise TransientFailure(str(exc) or "the server closed the connection") from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             self.close()
@@ -150,6 +180,24 @@ class SMTPConnection:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._smtp.quit()
             self._smtp = None
+
+
+_threads = threading.local()
+
+
+def reusable_connection(settings):
+    """This thread's SMTP connection to the configured server, kept open between messages.
+
+    It is per process too (a forked worker never shares its parent's socket) and per server, so
+    changed settings get a connection of their own.
+    """
+    key = (os.getpid(), settings["SMTP_HOST"], int(settings["SMTP_PORT"]), settings["SMTP_USERNAME"])
+    held = getattr(_threads, "held", None)
+    if held is None or held[0] != key:
+        if held is not None:
+            held[1].close()
+        held = _threads.held = (key, SMTPConnection(settings))
+    return held[1]
 
 
 def _failure(code, reply):

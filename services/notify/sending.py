@@ -22,10 +22,10 @@ from services.notify.models import EmailStatus, OutgoingEmail, db
 from shared.db import utcnow
 from shared.mail import (
     PermanentFailure,
-    SMTPConnection,
     TransientFailure,
     build_message,
     render_email,
+    reusable_connection,
 )
 
 
@@ -96,7 +96,7 @@ def deliver(email_id):
     row = db.session.get(OutgoingEmail, email_id, populate_existing=True)
     if current_app.config["MAIL_BACKEND"] == "devmailbox":
         return _mark(row, EmailStatus.SENT)
-    connection = SMTPConnection(current_app.config)
+    connection = reusable_connection(current_app.config)  # closed by itself on any failure
     try:
         connection.send(message_from_bytes(row.mime, policy=policy.SMTP), row.recipient)
     except PermanentFailure as exc:
@@ -107,8 +107,6 @@ def deliver(email_id):
         if not final:
             raise
         return row.status
-    finally:
-        connection.close()
     return _mark(row, EmailStatus.SENT)
 
 

@@ -7,6 +7,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, force_locale
 
+from shared import mail
 from shared.mail import (
     PermanentFailure,
     SMTPConnection,
@@ -15,6 +16,7 @@ from shared.mail import (
     format_iso_datetime,
     format_period,
     parse_iso,
+    reusable_connection,
 )
 
 CALENDAR = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
@@ -123,3 +125,56 @@ def test_no_server_is_a_transient_failure():
     connection = SMTPConnection({**SMTP_SETTINGS, "SMTP_PORT": free_port()})
     with pytest.raises(TransientFailure):
         connection.send(message(), "maija@example.fi")
+
+
+@pytest.fixture
+def opens(monkeypatch):
+    """Counts the SMTP connections opened (each is a TCP connect, EHLO and maybe a login)."""
+    count = [0]
+    real = SMTPConnection._open
+
+    def counted(self):
+        count[0] += 1
+        return real(self)
+
+    monkeypatch.setattr(SMTPConnection, "_open", counted)
+    return count
+
+
+def settings_for(smtp):
+    """The settings of the test server."""
+    return {**SMTP_SETTINGS, "SMTP_PORT": smtp.port}
+
+
+def test_a_thread_reuses_one_connection_for_a_stream_of_emails(smtp, opens):
+    for n in range(5):
+        reusable_connection(settings_for(smtp)).send(message(), f"user{n}@example.fi")
+    reusable_connection(settings_for(smtp)).close()
+    assert opens[0] == 1 and len(smtp.recorder.received()) == 5
+
+
+def test_a_connection_the_server_dropped_is_reopened_at_once(smtp, opens):
+    connection = reusable_connection(settings_for(smtp))
+    connection.send(message(to="first@example.fi"), "first@example.fi")
+    connection._smtp.close()  # the server went away between two messages
+    connection.send(message(to="second@example.fi"), "second@example.fi")
+    connection.close()
+    assert opens[0] == 2
+    assert sorted(m["To"].addresses[0].addr_spec for m in smtp.recorder.received()) == [
+        "first@example.fi", "second@example.fi"]
+
+
+def test_an_idle_connection_is_closed_before_the_next_email(smtp, opens, monkeypatch):
+    monkeypatch.setattr(mail, "SMTP_IDLE_SECONDS", 0.0)
+    connection = reusable_connection(settings_for(smtp))
+    connection.send(message(), "first@example.fi")
+    connection.send(message(), "second@example.fi")
+    connection.close()
+    assert opens[0] == 2 and len(smtp.recorder.received()) == 2
+
+
+def test_another_server_gets_its_own_connection(smtp, opens):
+    first = reusable_connection(settings_for(smtp))
+    other = reusable_connection({**settings_for(smtp), "SMTP_USERNAME": "someone"})
+    assert other is not first and first._smtp is None
+    other.close()
