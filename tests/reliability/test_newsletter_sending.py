@@ -208,7 +208,10 @@ def test_4xx_is_retried_5xx_suppressed_and_a_dropped_connection_retried(sending,
     rows = deliveries(app, campaign_id)
     assert rows[busy] == (DeliveryStatus.SENT, 3)
     assert rows[unknown] == (DeliveryStatus.BOUNCED, 1)
-    assert rows[dropped] == (DeliveryStatus.SENT, 2)
+    # shared.mail reopens a reused connection the server dropped and sends again at once, so the
+    # retry may happen inside the first attempt; either way it arrives once
+    assert rows[dropped][0] == DeliveryStatus.SENT and rows[dropped][1] in (1, 2)
+    assert (dropped, "dropped") in smtp.recorder.refused
     assert subscriber_row(app, unknown).suppressed_at is not None
     assert smtp.recorder.counts() == {e: 1 for e in emails if e != unknown}
 
