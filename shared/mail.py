@@ -116,6 +116,8 @@ def build_message(*, sender, to, subject, text, html, to_name="", attachments=()
 
 #: a reused connection idle this long is closed before the next message (servers drop idle clients)
 SMTP_IDLE_SECONDS = 30.0
+#: ... and one idle this long is asked NOOP first (back-to-back messages skip the round trip)
+SMTP_CHECK_SECONDS = 2.0
 
 
 class SMTPConnection:
@@ -125,8 +127,6 @@ class SMTPConnection:
         self.settings = settings
         self._smtp = None
         self._last_used = 0.0
-        #: whether the current attempt went over a connection opened for an earlier message
-        self._reused = False
 
     def _open(self):
         """Connect, and log in if a username is set."""
@@ -141,28 +141,20 @@ class SMTPConnection:
     def send(self, msg, recipient):
         """Send ``msg`` to ``recipient``; raises TransientFailure or PermanentFailure.
 
-        A reused connection the server has closed meanwhile is reopened once, at once.
+        One attempt only: a connection that drops mid-message may have delivered it, so it is
+        never sent again here (the caller's retry and its attempt count decide). Before a
+        message, a reused connection idle past SMTP_CHECK_SECONDS is checked with NOOP, and one
+        idle past SMTP_IDLE_SECONDS is closed, so a server's idle timeout costs no failure.
         """
-        if self._smtp is not None and time.monotonic() - self._last_used > SMTP_IDLE_SECONDS:
-            self.close()
-        try:
-            self._send(msg, recipient)
-        except smtplib.SMTPServerDisconnected:  # only from a reused connection: try a fresh one
-            self._send(msg, recipient)
-
-    def _send(self, msg, recipient):
-        """One attempt over the open (or a new) connection, with the outcome as an exception."""
-        self._reused = self._smtp is not None
+        if self._smtp is not None:
+            idle = time.monotonic() - self._last_used
+            if idle > SMTP_IDLE_SECONDS or (idle > SMTP_CHECK_SECONDS and not self._alive()):
+                self.close()
         try:
             if self._smtp is None:
                 self._smtp = self._open()
             self._smtp.send_message(msg, to_addrs=[recipient])
             self._last_used = time.monotonic()
-        except (smtplib.SMTPServerDisconnected, ConnectionError) as exc:
-            self.close()
-            if self._reused:
-                raise smtplib.SMTPServerDisconnected(str(exc)) from exc
-            raise TransientFailure(str(exc) or "the server closed the connection") from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             self.close()
@@ -173,6 +165,13 @@ class SMTPConnection:
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise TransientFailure(str(exc)) from exc
+
+    def _alive(self):
+        """Whether the open connection still answers (NOOP)."""
+        try:
+            return self._smtp.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
 
     def close(self):
         """Quit politely; a dead connection is just dropped."""

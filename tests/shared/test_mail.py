@@ -153,7 +153,8 @@ def test_a_thread_reuses_one_connection_for_a_stream_of_emails(smtp, opens):
     assert opens[0] == 1 and len(smtp.recorder.received()) == 5
 
 
-def test_a_connection_the_server_dropped_is_reopened_at_once(smtp, opens):
+def test_a_connection_dropped_while_idle_is_noticed_and_reopened(smtp, opens, monkeypatch):
+    monkeypatch.setattr(mail, "SMTP_CHECK_SECONDS", 0.0)
     connection = reusable_connection(settings_for(smtp))
     connection.send(message(to="first@example.fi"), "first@example.fi")
     connection._smtp.close()  # the server went away between two messages
@@ -162,6 +163,18 @@ def test_a_connection_the_server_dropped_is_reopened_at_once(smtp, opens):
     assert opens[0] == 2
     assert sorted(m["To"].addresses[0].addr_spec for m in smtp.recorder.received()) == [
         "first@example.fi", "second@example.fi"]
+
+
+def test_a_drop_during_a_message_is_a_transient_failure_never_a_silent_resend(smtp, opens):
+    connection = reusable_connection(settings_for(smtp))
+    connection.send(message(to="first@example.fi"), "first@example.fi")
+    connection._smtp.close()  # back to back: no NOOP check, so the send itself meets the drop
+    with pytest.raises(TransientFailure):
+        connection.send(message(to="second@example.fi"), "second@example.fi")
+    assert opens[0] == 1 and len(smtp.recorder.received()) == 1
+    connection.send(message(to="second@example.fi"), "second@example.fi")  # the retry reopens
+    connection.close()
+    assert opens[0] == 2 and len(smtp.recorder.received()) == 2
 
 
 def test_an_idle_connection_is_closed_before_the_next_email(smtp, opens, monkeypatch):
