@@ -3,7 +3,8 @@ draft blocks the staff start a newsletter from. Flush only; the caller commits.
 
 ``event.published`` arrives once per publication or agenda change; the forum's announcement and
 its place in the communications plan are created the first time and updated after. Targeted
-sessions are never announced in public.
+sessions are never announced in public. ``memo.published`` adds the memo to the feed and marks
+the forum's memo milestone done.
 """
 
 import sqlalchemy as sa
@@ -47,6 +48,20 @@ def announce_event(data):
     announcement = _upsert(Announcement, {"kind": AnnouncementKind.EVENT, "source_id": event_id},
                            title=data["title"][:300], summary=summary_of(data),
                            url=data["url"][:500])
+    db.session.flush()
+    return announcement
+
+
+def announce_memo(data):
+    """A published memo becomes a feed item and marks its forum's "memo" milestone done."""
+    announcement = _upsert(Announcement, {"kind": AnnouncementKind.MEMO, "source_id": data["memo_id"]},
+                           title=data["title"][:300], summary="", url=data["url"][:500],
+                           published_at=data["published_at"])
+    forum = db.session.get(PlannedForum, data["event_id"])
+    if forum is not None:
+        done = dict(forum.milestones_done or {})
+        done.setdefault("memo", data["published_at"].isoformat())
+        forum.milestones_done = done
     db.session.flush()
     return announcement
 

@@ -3,7 +3,8 @@
 Built from the forums notify learned of through ``event.published`` (``PlannedForum``) and the
 policy numbers in settings. A milestone is *done* when its evidence is there (the announcement's
 newsletter was sent; the agenda was published in time; the reminder and the comment window follow
-from the clock; the recording and the memo are marked by staff until their services report them),
+from the clock; ``memo.published`` marks the memo; staff mark the recording, and the memo too
+while no message comes),
 *late* when its date has passed without that, and *due* otherwise.
 """
 

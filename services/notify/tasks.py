@@ -3,7 +3,8 @@
 * ``notify.send_email`` and ``notify.request_subscription`` receive the contracts' messages.
 * ``notify.run_campaign`` freezes a campaign's recipients and starts its sending lanes;
   ``notify.send_batch`` is one lane's batch, queueing the lane's next batch itself.
-* ``notify.announce_event`` receives ``event.published``: the forum's feed item and plan row.
+* ``notify.announce_event`` receives ``event.published``: the forum's feed item and plan row;
+  ``notify.announce_memo`` receives ``memo.published``: a feed item and the plan's memo milestone.
 * ``notify.tick_campaigns`` runs from beat: it starts campaigns whose scheduled time has come and
   revives campaigns whose lanes stopped (a killed worker). Schedules live in the database, never
   as broker ETAs.
@@ -29,6 +30,7 @@ RUN_CAMPAIGN = "notify.run_campaign"
 SEND_BATCH = "notify.send_batch"
 TICK_CAMPAIGNS = "notify.tick_campaigns"
 ANNOUNCE_EVENT = "notify.announce_event"
+ANNOUNCE_MEMO = "notify.announce_memo"
 periodic(TICK_CAMPAIGNS, seconds_setting="NEWSLETTER_TICK_SECONDS")
 
 #: how often a task waits for a database that is away (about 8 hours with the backoff)
@@ -137,3 +139,12 @@ def announce_event(data):
     """A published forum becomes a feed item, a draft block and a row of the plan (once per message)."""
     announcement = announcements.announce_event(data)
     return announcement.id if announcement is not None else None
+
+
+@celery_app.task(name=ANNOUNCE_MEMO, autoretry_for=(OperationalError,),
+                 max_retries=DB_MAX_RETRIES, retry_backoff=5, retry_backoff_max=600,
+                 retry_jitter=False)
+@outbox.consumer(db, ProcessedMessage, events.MEMO_PUBLISHED)
+def announce_memo(data):
+    """A published memo becomes a feed item and its forum's memo milestone is done (once)."""
+    return announcements.announce_memo(data).id

@@ -18,6 +18,7 @@ ROUTES = {
     notify.REQUEST_SUBSCRIPTION: (notify.REQUEST_SUBSCRIPTION,),
     events.EVENT_PUBLISHED: events.RECEIVERS[events.EVENT_PUBLISHED],
     events.FEEDBACK_WINDOW_CLOSED: events.RECEIVERS[events.FEEDBACK_WINDOW_CLOSED],
+    events.MEMO_PUBLISHED: events.RECEIVERS[events.MEMO_PUBLISHED],
 }
 
 #: topic -> the schema its payload must load in.
@@ -26,4 +27,5 @@ SCHEMAS = {
     notify.REQUEST_SUBSCRIPTION: notify.RequestSubscriptionPayload,
     events.EVENT_PUBLISHED: events.EventPublishedPayload,
     events.FEEDBACK_WINDOW_CLOSED: events.WindowClosedPayload,
+    events.MEMO_PUBLISHED: events.MemoPublishedPayload,
 }

@@ -10,10 +10,14 @@ EVENT_PUBLISHED = "event.published"
 #: A forum's last topic closed for comments: the memo can be drafted from its approved comments.
 FEEDBACK_WINDOW_CLOSED = "feedback.window_closed"
 
+#: A memo was published after the working group's sign-off (the memo service will send it).
+MEMO_PUBLISHED = "memo.published"
+
 #: topic -> receiving task names. Receivers are added here as their services learn to listen.
 RECEIVERS = {
     EVENT_PUBLISHED: ("feedback.sync_topics", "notify.announce_event"),
     FEEDBACK_WINDOW_CLOSED: (),  # the memo service's drafting arrives with its issue
+    MEMO_PUBLISHED: ("notify.announce_memo",),
 }
 
 
@@ -60,3 +64,13 @@ class WindowClosedPayload(Payload):
     closed_at = fields.AwareDateTime(required=True)
     comments_url = fields.Url(require_tld=False, required=True)
     topics = fields.List(fields.Nested(ClosedTopicPayload), required=True)
+
+
+class MemoPublishedPayload(Payload):
+    """A published memo: notify announces it in the feed and marks the forum's plan milestone."""
+
+    memo_id = fields.Integer(required=True)
+    event_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    url = fields.Url(require_tld=False, required=True)
+    published_at = fields.AwareDateTime(required=True)

@@ -1,5 +1,6 @@
 """event.published becomes a feed item, a draft block and a plan row; the archive and the feed."""
 
+import uuid
 import xml.etree.ElementTree as ET
 
 import sqlalchemy as sa
@@ -92,3 +93,30 @@ def test_staff_start_a_newsletter_from_an_announcement(notify_app):
     assert "## Autumn provider forum" in page
     assert "http://localhost/registration/events/1" in page
     assert f'name="announcement_id" value="{announcement.id}"' in page
+
+
+def memo_published(memo_id=5, event_id=1):
+    """A memo.published payload as the memo service will send it."""
+    return {"message_id": str(uuid.uuid4()), "occurred_at": "2031-11-20T10:00:00+00:00",
+            "memo_id": memo_id, "event_id": event_id, "title": "Muistio: syysfoorumi",
+            "url": f"http://localhost/memo/memos/{memo_id}",
+            "published_at": "2031-11-20T10:00:00+00:00"}
+
+
+def test_a_published_memo_is_in_the_feed_and_marks_the_plan(notify_app):
+    announce(notify_app, event_published())
+    payload = memo_published()
+    with notify_app.app_context():
+        tasks.announce_memo(payload)
+    with notify_app.app_context():
+        tasks.announce_memo(payload)  # redelivered: nothing twice
+    kinds = sorted(a.kind.value for a in rows(notify_app, Announcement))
+    assert kinds == ["event", "memo"]
+    (forum,) = rows(notify_app, PlannedForum)
+    assert forum.milestones_done["memo"] == "2031-11-20T10:00:00+00:00"
+    feed = ET.fromstring(notify_app.test_client().get("/feed.atom").data)
+    assert "Muistio: syysfoorumi" in {e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")}
+
+
+def test_notify_listens_to_memo_published():
+    assert tasks.ANNOUNCE_MEMO in ROUTES[events.MEMO_PUBLISHED]
