@@ -74,13 +74,17 @@ def feed(limit=FEED_SIZE):
 
 
 def drafts(limit=20):
-    """Forum announcements the staff can start a newsletter from, newest first."""
+    """Forum and memo announcements staff can start a newsletter from, newest first."""
     return db.session.scalars(sa.select(Announcement)
-                              .where(Announcement.kind == AnnouncementKind.EVENT)
+                              .where(Announcement.kind.in_([AnnouncementKind.EVENT,
+                                                            AnnouncementKind.MEMO]))
                               .order_by(Announcement.published_at.desc()).limit(limit)).all()
 
 
 def block(announcement):
-    """A Markdown block announcing a forum: title, when and agenda, and the registration link."""
+    """A Markdown block of an announcement: a forum's title, when and agenda, and its
+    registration link; a memo's title and link."""
+    if announcement.kind == AnnouncementKind.MEMO:
+        return f"## {announcement.title}\n\n[{gettext('Read the memo')}]({announcement.url})\n"
     link = gettext("Read more and register")
     return f"## {announcement.title}\n\n{announcement.summary}\n\n[{link}]({announcement.url})\n"

@@ -120,3 +120,14 @@ def test_a_published_memo_is_in_the_feed_and_marks_the_plan(notify_app):
 
 def test_notify_listens_to_memo_published():
     assert tasks.ANNOUNCE_MEMO in ROUTES[events.MEMO_PUBLISHED]
+
+
+def test_staff_start_a_newsletter_from_a_memo(notify_app):
+    with notify_app.app_context():
+        tasks.announce_memo(memo_published())
+    (announcement,) = rows(notify_app, Announcement)
+    client = notify_app.test_client()
+    login_as(notify_app, client, "communications")
+    assert f"announcement={announcement.id}" in client.get("/staff/campaigns").get_data(as_text=True)
+    page = client.get(f"/staff/campaigns/new?announcement={announcement.id}").get_data(as_text=True)
+    assert "## Muistio: syysfoorumi" in page and "http://localhost/memo/memos/5" in page
