@@ -6,11 +6,10 @@ emailed confirmation and a moderator's approval) and reporting a visible comment
 suite's format (``{"code", "message", "errors": {field: [messages]}}``) in the request's language.
 """
 
-from flask import abort, jsonify, request
+from flask import abort, jsonify
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Api, Blueprint
-from werkzeug.exceptions import BadRequest
+from flask_smorest import Blueprint
 
 from services.feedback import comments, queries, topics
 from services.feedback.limits import limiter
@@ -27,7 +26,8 @@ from services.feedback.schemas import (
     TopicSchema,
     dump_thread,
 )
-from shared.web.errors import error_response, init_errors
+from shared.web import api as suite_api
+from shared.web.errors import error_response
 from shared.web.ratelimit import public_form_limits
 from shared.web.security import csrf
 
@@ -41,37 +41,11 @@ blp = Blueprint("feedback_api", __name__, url_prefix="/api/v1",
 csrf.exempt(blp)
 
 
-class FeedbackApi(Api):
-    """flask-smorest's Api with the suite's error format documented."""
-
-    ERROR_SCHEMA = ErrorSchema
-
-
 def init_api(app):
-    """Serve the API and its OpenAPI document on ``app`` (the suite's error handlers last)."""
-    app.config.update(
-        API_TITLE="foorumi feedback", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
-    )
-    api = FeedbackApi(app)
-    api.register_blueprint(blp)
-    # -- moderation (staff only): its own module
+    """Serve the public API and the staff's moderation API (its own module) on ``app``."""
     from services.feedback.api_moderation import blp as moderation_blp
 
-    api.register_blueprint(moderation_blp)
-    init_errors(app)
-    return api
-
-
-def _json_object():
-    """The request's JSON object; 413 past MAX_CONTENT_LENGTH, 400 for anything else."""
-    request.get_data(cache=True)
-    body = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(body, dict):
-        exc = BadRequest()
-        exc.user_message = _l("Send the data as a JSON object (Content-Type: application/json).")
-        raise exc
-    return body
+    return suite_api.init_api(app, "feedback", blp, moderation_blp)
 
 
 def _closed():
@@ -88,7 +62,7 @@ def _accepted():
 
 def _take(topic, parent=None):
     """Load a posted comment or reply and store it (unless a bot filled the honeypot)."""
-    body = _json_object()
+    body = suite_api.json_object()
     if body.pop(HONEYPOT, None):
         return _accepted()
     if not topics.is_open(topic):
@@ -182,7 +156,7 @@ def create_reply(comment_id):
 def create_report(comment_id):
     """Report a visible comment to the moderators, with a reason."""
     comment = queries.visible_comment(comment_id) or abort(404)
-    body = _json_object()
+    body = suite_api.json_object()
     if not body.pop(HONEYPOT, None):
         comments.report(comment, ReportSchema().load(body))
         db.session.commit()

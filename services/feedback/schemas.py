@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from services.feedback import links, queries, topics
 from services.feedback.models import ReportReason
 from shared.validators import BusinessId, normalize_email
+from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
 from shared.web.text import markdown
 
 REQUIRED = _l("This field is required.")
@@ -179,13 +180,3 @@ class ForumCommentsSchema(ForumSchema):
         "description": "when the forum's last topic closed (null while comments are open)"})
     topics = fields.Function(
         lambda forum: TopicCommentsSchema(many=True).dump(topics.live(forum)))
-
-
-class ErrorSchema(Schema):
-    """Every error answer of the API; ``errors`` holds field errors of bad input (422)."""
-
-    code = fields.Integer(metadata={"description": "the HTTP status"})
-    message = fields.String(metadata={"description": "what went wrong, in the user's language"})
-    errors = fields.Dict(
-        keys=fields.String(), metadata={"description": "{field: [messages]} for bad input"}
-    )

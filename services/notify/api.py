@@ -7,11 +7,10 @@ Errors keep the suite's format (``{"code", "message", "errors": {field: [message
 request's language; the answer to subscribe never tells whether the address was known.
 """
 
-from flask import abort, jsonify, request
+from flask import abort, jsonify
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Api, Blueprint
-from werkzeug.exceptions import BadRequest
+from flask_smorest import Blueprint
 
 from services.notify import announcements, archive, campaigns, links, subscribers
 from services.notify.limits import limiter
@@ -25,7 +24,8 @@ from services.notify.schemas import (
     TokenSchema,
 )
 from shared import tokens
-from shared.web.errors import error_response, init_errors
+from shared.web import api as suite_api
+from shared.web.errors import error_response
 from shared.web.ratelimit import public_form_limits
 from shared.web.security import csrf
 
@@ -38,36 +38,11 @@ blp = Blueprint("notify_api", __name__, url_prefix="/api/v1",
 csrf.exempt(blp)
 
 
-class NotifyApi(Api):
-    """flask-smorest's Api with the suite's error format documented."""
-
-    ERROR_SCHEMA = ErrorSchema
-
-
 def init_api(app):
-    """Serve the API and its OpenAPI document on ``app`` (the suite's error handlers last)."""
-    app.config.update(
-        API_TITLE="foorumi notify", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
-    )
-    api = NotifyApi(app)
-    api.register_blueprint(blp)
-    from services.notify.api_campaigns import blp as campaigns_blp  # staff only: its own module
+    """Serve the public API and the staff's campaign API (its own module) on ``app``."""
+    from services.notify.api_campaigns import blp as campaigns_blp
 
-    api.register_blueprint(campaigns_blp)
-    init_errors(app)
-    return api
-
-
-def json_object():
-    """The request's JSON object; 400 for anything else."""
-    request.get_data(cache=True)
-    body = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(body, dict):
-        exc = BadRequest()
-        exc.user_message = _l("Send the data as a JSON object (Content-Type: application/json).")
-        raise exc
-    return body
+    return suite_api.init_api(app, "notify", blp, campaigns_blp)
 
 
 def status_answer(status, message, code=200):
@@ -90,7 +65,7 @@ def json_body_doc(schema):
 @public_form_limits(limiter)
 def create_subscriber():
     """Subscribe to the newsletter; the address is confirmed from an email (double opt-in)."""
-    body = json_object()
+    body = suite_api.json_object()
     if not body.pop(HONEYPOT, None):
         subscribers.request(SubscribeSchema().load(body), "api")
         db.session.commit()
@@ -105,7 +80,7 @@ def create_subscriber():
 @blp.alt_response(422, schema=ErrorSchema, description="Bad input, by field")
 def confirm_subscriber():
     """Confirm a subscription with the token of the emailed link (once)."""
-    token = TokenSchema().load(json_object())["token"]
+    token = TokenSchema().load(suite_api.json_object())["token"]
     try:
         subscriber = subscribers.confirm(token)
     except tokens.TokenExpired:
@@ -126,7 +101,7 @@ def confirm_subscriber():
 @blp.alt_response(422, schema=ErrorSchema, description="Bad input, by field")
 def unsubscribe_subscriber():
     """Unsubscribe with the token of a newsletter's unsubscribe link."""
-    token = TokenSchema().load(json_object())["token"]
+    token = TokenSchema().load(suite_api.json_object())["token"]
     subscriber = subscribers.by_token(token) or abort(404)
     subscribers.unsubscribe(subscriber)
     db.session.commit()

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from services.notify import campaigns, tasks
-from services.notify.api import json_body_doc, json_object, status_answer
+from services.notify.api import json_body_doc, status_answer
 from services.notify.models import Campaign, db
 from services.notify.schemas import (
     CampaignSchema,
@@ -23,6 +23,7 @@ from services.notify.schemas import (
 )
 from shared.auth import Role, current_staff, login_required
 from shared.db import utcnow
+from shared.web.api import json_object
 from shared.web.errors import error_response
 from shared.web.security import csrf
 

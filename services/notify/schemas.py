@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from services.notify.interests import INDUSTRIES, REGIONS, THEMES
 from shared.config import LANGUAGES
 from shared.validators import normalize_email
+from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
 
 REQUIRED = _l("This field is required.")
 SHORT_TEXT_MAX = 200
@@ -144,14 +145,6 @@ def campaign_content(data):
     return {lang: {"subject": data[f"subject_{lang}"], "body": data[f"body_{lang}"]}
             for lang in ("fi", "sv", "en") if data.get(f"subject_{lang}")}
 
-
-class ErrorSchema(Schema):
-    """Every error answer of the API; ``errors`` holds field errors of bad input (422)."""
-
-    code = fields.Integer(metadata={"description": "the HTTP status"})
-    message = fields.String(metadata={"description": "what went wrong, in the user's language"})
-    errors = fields.Dict(keys=fields.String(),
-                         metadata={"description": "{field: [messages]} for bad input"})
 
 
 class StatusSchema(Schema):

@@ -8,8 +8,7 @@ the suite's format (``{"code", "message", "errors": {field: [messages]}}``, see
 from flask import abort, jsonify, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Api, Blueprint
-from werkzeug.exceptions import BadRequest
+from flask_smorest import Blueprint
 
 from services.registration import operations, queries
 from services.registration.limits import limiter
@@ -25,7 +24,8 @@ from services.registration.schemas import (
     RegistrationViewSchema,
     registration_schema,
 )
-from shared.web.errors import error_response, init_errors
+from shared.web import api as suite_api
+from shared.web.errors import error_response
 from shared.web.ratelimit import public_form_limits
 from shared.web.security import csrf
 
@@ -38,42 +38,9 @@ blp = Blueprint("registration_api", __name__, url_prefix="/api/v1",
 csrf.exempt(blp)
 
 
-class RegistrationApi(Api):
-    """flask-smorest's Api with the suite's error format documented."""
-
-    ERROR_SCHEMA = ErrorSchema
-
-
 def init_api(app):
-    """Serve the API and its OpenAPI document on ``app``.
-
-    ``Api(app)`` registers flask-smorest's own HTTPException handler; the suite's handlers are
-    registered again after it, so every error (API or page) keeps the suite's format.
-    """
-    app.config.update(
-        API_TITLE="foorumi registration", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
-    )
-    api = RegistrationApi(app)
-    api.register_blueprint(blp)
-    init_errors(app)
-    return api
-
-
-def _bad_request(message):
-    """A 400 whose message the user sees."""
-    exc = BadRequest()
-    exc.user_message = message
-    return exc
-
-
-def _json_object():
-    """The request's JSON object; 413 past MAX_CONTENT_LENGTH, 400 for anything else."""
-    request.get_data(cache=True)  # reads the body, raising 413 when it is too large
-    body = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(body, dict):
-        raise _bad_request(_l("Send the data as a JSON object (Content-Type: application/json)."))
-    return body
+    """Serve the registration API and its OpenAPI document on ``app``."""
+    return suite_api.init_api(app, "registration", blp)
 
 
 def _public_event(event_id, options=()):
@@ -150,7 +117,7 @@ def show_event(event_id):
 def create_registration(event_id):
     """Register for an event: confirmed, or on the waiting list when on-site seats are taken."""
     event, invitation = _public_event(event_id)
-    data = registration_schema(event).load(_json_object())
+    data = registration_schema(event).load(suite_api.json_object())
     try:
         registration, created = operations.register(event, data, str(get_locale()), invitation)
     except operations.SeatsBusy:

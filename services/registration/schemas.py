@@ -22,6 +22,7 @@ from marshmallow import (
 from services.registration import links, operations, queries
 from services.registration.models import AttendanceMode, QuestionKind
 from shared.validators import BusinessId, normalize_email
+from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
 
 REQUIRED = _l("This field is required.")
 CONSENT_REQUIRED = _l("You must accept the privacy notice to register.")
@@ -342,13 +343,3 @@ class EventDetailSchema(EventSummarySchema):
     description = fields.String()
     agenda = fields.List(fields.Nested(AgendaItemSchema), attribute="agenda_items")
     questions = fields.List(fields.Nested(QuestionSchema))
-
-
-class ErrorSchema(Schema):
-    """Every error answer of the API; ``errors`` holds field errors of bad input (422)."""
-
-    code = fields.Integer(metadata={"description": "the HTTP status"})
-    message = fields.String(metadata={"description": "what went wrong, in the user's language"})
-    errors = fields.Dict(
-        keys=fields.String(), metadata={"description": "{field: [messages]} for bad input"}
-    )
