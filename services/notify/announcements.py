@@ -48,8 +48,17 @@ def announce_event(data):
     announcement = _upsert(Announcement, {"kind": AnnouncementKind.EVENT, "source_id": event_id},
                            title=data["title"][:300], summary=summary_of(data),
                            url=data["url"][:500])
+    if data.get("recording_published_at"):
+        _mark_done(db.session.get(PlannedForum, event_id), "recording",
+                   data["recording_published_at"])
     db.session.flush()
     return announcement
+
+
+def _mark_done(forum, key, at):
+    """Record that a milestone was done at ``at``, as its service reported (first report wins)."""
+    if forum is not None:
+        forum.milestones_done = {key: at.isoformat(), **(forum.milestones_done or {})}
 
 
 def announce_memo(data):
@@ -57,11 +66,7 @@ def announce_memo(data):
     announcement = _upsert(Announcement, {"kind": AnnouncementKind.MEMO, "source_id": data["memo_id"]},
                            title=data["title"][:300], summary="", url=data["url"][:500],
                            published_at=data["published_at"])
-    forum = db.session.get(PlannedForum, data["event_id"])
-    if forum is not None:
-        done = dict(forum.milestones_done or {})
-        done.setdefault("memo", data["published_at"].isoformat())
-        forum.milestones_done = done
+    _mark_done(db.session.get(PlannedForum, data["event_id"]), "memo", data["published_at"])
     db.session.flush()
     return announcement
 

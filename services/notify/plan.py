@@ -3,8 +3,8 @@
 Built from the forums notify learned of through ``event.published`` (``PlannedForum``) and the
 policy numbers in settings. A milestone is *done* when its evidence is there (the announcement's
 newsletter was sent; the agenda was published in time; the reminder and the comment window follow
-from the clock; ``memo.published`` marks the memo; staff mark the recording, and the memo too
-while no message comes),
+from the clock; ``memo.published`` marks the memo, and ``event.published`` with a recording
+marks the recording; staff may mark either by hand before its message comes),
 *late* when its date has passed without that, and *due* otherwise.
 """
 
@@ -34,7 +34,7 @@ LABELS = {
     "recording_expiry": _l("Recording expires"),
     "memo": _l("Memo published"),
 }
-#: milestones the staff mark done by hand (their services do not report them yet)
+#: milestones the staff may also mark done by hand (before their services report them)
 MARKABLE = ("recording", "memo")
 STATES = {"done": _l("Done"), "due": _l("Due"), "late": _l("Late")}
 

@@ -110,12 +110,18 @@ def request_subscription(registration):
 
 
 def event_published(event):
-    """Announce a published event to feedback (topics) and notify (announcements)."""
+    """Announce a published event to feedback (topics) and notify (announcements and the plan).
+
+    Sent on publishing, on every change of the published agenda, and when the recording is
+    published.
+    """
     emit(
         db.session, OutboxMessage, events.EVENT_PUBLISHED,
         event_id=event.id, kind=event.kind.value, title=event.title, theme=event.theme.value,
         starts_at=event.starts_at.isoformat(), ends_at=event.ends_at.isoformat(),
         url=links.event_url(event.id),
+        recording_published_at=(event.recording_published_at.isoformat()
+                                if event.recording_published_at else None),
         agenda=[
             {"id": item.id, "position": item.position, "title": item.title,
              "description": item.description, "presenter_name": item.presenter_name,

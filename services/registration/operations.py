@@ -246,10 +246,15 @@ def cancel_event(event):
 
 
 def publish_recording(event, url, now=None):
-    """Set the recording link; it shows for the policy's number of days from now."""
+    """Set the recording link; it shows for the policy's number of days from now.
+
+    A public event is announced again, so notify's plan sees the recording (and its expiry).
+    """
     event.recording_url = url
     event.recording_published_at = now or utcnow()
     db.session.flush()
+    if event.status in (EventStatus.PUBLISHED, EventStatus.HELD):
+        emails.event_published(event)
 
 
 def recording_state(event, now=None):

@@ -43,6 +43,8 @@ class EventPublishedPayload(Payload):
     ends_at = fields.AwareDateTime(required=True)
     url = fields.Url(require_tld=False, required=True)
     agenda = fields.List(fields.Nested(AgendaItemPayload), load_default=list)
+    #: when the forum's recording was published (it is announced again then), or None
+    recording_published_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
 class ClosedTopicPayload(Schema):

@@ -118,6 +118,17 @@ def test_a_published_memo_is_in_the_feed_and_marks_the_plan(notify_app):
     assert "Muistio: syysfoorumi" in {e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")}
 
 
+def test_a_published_recording_marks_the_plan_once(notify_app):
+    announce(notify_app, event_published())
+    (forum,) = rows(notify_app, PlannedForum)
+    assert "recording" not in (forum.milestones_done or {})
+    announce(notify_app, {**event_published(), "recording_published_at": "2031-10-16T08:00:00+00:00"})
+    announce(notify_app, {**event_published(), "recording_published_at": "2031-10-20T08:00:00+00:00"})
+    (forum,) = rows(notify_app, PlannedForum)
+    assert forum.milestones_done["recording"] == "2031-10-16T08:00:00+00:00"
+    assert [a.kind.value for a in rows(notify_app, Announcement)] == ["event"]
+
+
 def test_notify_listens_to_memo_published():
     assert tasks.ANNOUNCE_MEMO in ROUTES[events.MEMO_PUBLISHED]
 

@@ -18,6 +18,7 @@ from services.registration.models import (
     db,
 )
 from shared.auth import StaffUser
+from shared.contracts import SCHEMAS, events
 from shared.db import utcnow
 from tests.registration.conftest import JOIN_URL
 
@@ -326,6 +327,18 @@ def test_only_a_draft_can_be_published(ctx, create_event):
 
 
 # -- the recording
+
+
+def test_a_published_recording_is_announced_again(ctx, create_event, outbox):
+    event = db.session.get(Event, create_event())
+    before = len(outbox(events.EVENT_PUBLISHED))
+    published = utcnow()
+    operations.publish_recording(event, "https://video.example.fi/rec", now=published)
+    db.session.commit()
+    announcements = outbox(events.EVENT_PUBLISHED)
+    assert len(announcements) == before + 1
+    data = SCHEMAS[events.EVENT_PUBLISHED]().load(announcements[-1])
+    assert data["recording_published_at"] == published and data["event_id"] == event.id
 
 
 def test_recording_shows_for_the_policy_days(ctx, create_event):
