@@ -12,48 +12,15 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from services.feedback import links, queries, topics
 from services.feedback.models import ReportReason
-from shared.validators import BusinessId, normalize_email
+from shared.validators import BusinessId
 from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
+from shared.web.fields import EmailAddress, Text
 from shared.web.text import markdown
 
-REQUIRED = _l("This field is required.")
 #: the longest comment text, in characters (Markdown source)
 COMMENT_MAX = 5000
 SHORT_TEXT_MAX = 200
 DETAILS_MAX = 2000
-
-
-def _too_long(max_length):
-    """A length validator whose message says the limit."""
-    return validate.Length(max=max_length, error=_l("Use at most {max} characters."))
-
-
-class Text(fields.String):
-    """A string with surrounding whitespace removed; a required one may not be blank."""
-
-    def __init__(self, max_length, **kwargs):
-        super().__init__(validate=_too_long(max_length), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        """Strip the text; blank counts as missing for a required field; no NUL characters."""
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if "\x00" in text:
-            raise ValidationError([_l("The text contains characters that are not allowed.")])
-        if self.required and not text:
-            raise ValidationError([REQUIRED])
-        return text
-
-
-class EmailAddress(fields.Email):
-    """An email address, stripped and lowercased before it is checked."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        """The normalized address; blank counts as missing."""
-        if isinstance(value, str):
-            value = normalize_email(value)
-        if value == "":
-            raise ValidationError([REQUIRED])
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class OptionalBusinessId(fields.String):
@@ -74,7 +41,7 @@ class CommentSchema(Schema):
 
     name = Text(SHORT_TEXT_MAX, required=True)
     organisation = Text(SHORT_TEXT_MAX, required=True)
-    email = EmailAddress(required=True, validate=_too_long(254))
+    email = EmailAddress(required=True)
     text = Text(COMMENT_MAX, required=True, metadata={
         "description": f"Markdown, at most {COMMENT_MAX} characters; HTML is not allowed"})
     business_id = OptionalBusinessId()

@@ -11,46 +11,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from services.notify.interests import INDUSTRIES, REGIONS, THEMES
 from shared.config import LANGUAGES
-from shared.validators import normalize_email
 from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
+from shared.web.fields import EmailAddress, Text
 
-REQUIRED = _l("This field is required.")
 SHORT_TEXT_MAX = 200
 SUBJECT_MAX = 200
 BODY_MAX = 50_000
 TOKEN_MAX = 400
-
-
-class Text(fields.String):
-    """A string with surrounding whitespace removed, at most ``max_length`` characters, no NUL."""
-
-    def __init__(self, max_length, **kwargs):
-        error = _l("Use at most {max} characters.")
-        super().__init__(validate=validate.Length(max=max_length, error=error), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        """Strip the text; blank counts as missing for a required field."""
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if "\x00" in text:
-            raise ValidationError([_l("The text contains characters that are not allowed.")])
-        if self.required and not text:
-            raise ValidationError([REQUIRED])
-        return text
-
-
-class EmailAddress(fields.Email):
-    """An email address, stripped and lowercased before it is checked."""
-
-    def __init__(self, **kwargs):
-        super().__init__(validate=validate.Length(max=254), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        """The normalized address; blank counts as missing."""
-        if isinstance(value, str):
-            value = normalize_email(value)
-        if value == "":
-            raise ValidationError([REQUIRED])
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Codes(fields.List):

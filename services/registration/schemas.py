@@ -21,43 +21,13 @@ from marshmallow import (
 
 from services.registration import links, operations, queries
 from services.registration.models import AttendanceMode, QuestionKind
-from shared.validators import BusinessId, normalize_email
+from shared.validators import BusinessId
 from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
+from shared.web.fields import REQUIRED, EmailAddress, Text
 
-REQUIRED = _l("This field is required.")
 CONSENT_REQUIRED = _l("You must accept the privacy notice to register.")
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
-
-
-def _too_long(max_length):
-    """A length validator whose message says the limit."""
-    return validate.Length(max=max_length, error=_l("Use at most {max} characters."))
-
-
-class Text(fields.String):
-    """A string with surrounding whitespace removed; a required one may not be blank."""
-
-    def __init__(self, max_length, **kwargs):
-        super().__init__(validate=_too_long(max_length), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        """Strip the text; blank counts as missing for a required field."""
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if self.required and not text:
-            raise ValidationError([REQUIRED])
-        return text
-
-
-class EmailAddress(fields.Email):
-    """An email address, stripped and lowercased before it is checked."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        """The normalized address; blank counts as missing."""
-        email = normalize_email(super()._deserialize(value, attr, data, **kwargs))
-        if not email:
-            raise ValidationError([REQUIRED])
-        return email
 
 
 class OptionalBusinessId(fields.String):
@@ -183,7 +153,7 @@ class RegistrationSchema(Schema):
     """
 
     name = Text(200, required=True)
-    email = EmailAddress(required=True, validate=_too_long(254))
+    email = EmailAddress(required=True)
     organisation = Text(200, required=True)
     business_id = OptionalBusinessId()
     municipality = Text(100, required=True)
