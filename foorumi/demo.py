@@ -69,35 +69,26 @@ def _announcements():
         return list(db.session.scalars(query))
 
 
-def seed_feedback(now=None):
-    """Deliver the demo forums' announcements to feedback, then seed its demo comments.
+def seed_receiver(service, payloads, now=None):
+    """Deliver the demo forums' announcements to ``service``, then seed its own demo data.
 
-    The announcements go through feedback's own consumer, which records each message id, so the
-    worker's later delivery of the same messages changes nothing.
+    Each announcement goes through the service's own consumer of ``event.published`` (the task
+    the outbox routes it to), which records the message id, so the worker's later delivery of
+    the same messages changes nothing. Returns the service demo's summary.
     """
-    from services import feedback
-    from services.feedback import demo, tasks
-    from services.feedback.models import db
+    from importlib import import_module
 
-    payloads = _announcements()
-    with feedback.create_app().app_context():
+    from shared.celery import celery_app
+    from shared.contracts import ROUTES, events
+
+    package = import_module(f"services.{service}")
+    import_module(f"services.{service}.tasks")  # registers the consumer with the Celery app
+    demo = import_module(f"services.{service}.demo")
+    db = import_module(f"services.{service}.models").db
+    consumer = next(t for t in ROUTES[events.EVENT_PUBLISHED] if t.startswith(f"{service}."))
+    with package.create_app().app_context():
         for payload in payloads:
-            tasks.sync_topics.run(payload)
-        summary = demo.seed(now=now)
-        db.session.commit()
-    return summary
-
-
-def seed_notify(now=None):
-    """Deliver the demo forums' announcements to notify, then seed its subscribers and archive."""
-    from services import notify
-    from services.notify import demo, tasks
-    from services.notify.models import db
-
-    payloads = _announcements()
-    with notify.create_app().app_context():
-        for payload in payloads:
-            tasks.announce_event.run(payload)
+            celery_app.tasks[consumer].run(payload)
         summary = demo.seed(now=now)
         db.session.commit()
     return summary
@@ -120,8 +111,9 @@ def seed(now=None):
         raise DemoRefused("foorumi demo creates users with known passwords: not in production")
     rows = seed_staff()
     summary = seed_registration(now=now)
-    comments = seed_feedback(now=now)
-    newsletters = seed_notify(now=now)
+    payloads = _announcements()
+    comments = seed_receiver("feedback", payloads, now)
+    newsletters = seed_receiver("notify", payloads, now)
     for key, value in {**summary, **comments, **newsletters}.items():
         print(f"foorumi: demo {key}: {value}")
     print_logins(rows, settings["PUBLIC_URL"].rstrip("/"))
