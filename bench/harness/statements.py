@@ -5,28 +5,10 @@ run's databases, with a counter on the service's engine (the staff-accounts engi
 counted). It shows N+1 queries and their fixes exactly.
 """
 
-import contextlib
-
-import sqlalchemy as sa
-
 from bench.harness import seed
+from shared.testing.statements import recording
 
 FIGURE = "9 SQL statements per request"
-
-
-@contextlib.contextmanager
-def counting(engine):
-    """Yield a list that holds every statement ``engine`` executes inside the block."""
-    seen = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def _registration_requests(run, app):
@@ -61,7 +43,7 @@ def _count(app, requests, login=False):
                                            "password": seed.MODERATOR[1]})
     found = []
     for label, method, path, body in requests:
-        with counting(engine) as seen:
+        with recording(engine) as seen:
             status = browser.open(path, method=method, json=body).status_code
         found.append((label, status, len(seen)))
     return found

@@ -96,6 +96,11 @@ class Topic(Base):
     requested_closes_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: the agenda item was removed from the published agenda
     withdrawn: Mapped[bool] = mapped_column(default=False)
+    #: goes up, in the same transaction, with every insert, update or delete of an approved
+    #: comment of the topic (or of one becoming approved): database triggers of the migration
+    #: ``topic_comments_version`` do it, so no writer can forget. The key of the cached public
+    #: comment list (``public.comment_list``), which so never outlives a moderation decision.
+    comments_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     forum: Mapped[Forum] = relationship(back_populates="topics")
 
@@ -176,3 +181,4 @@ class AuditTrailIsAppendOnly(RuntimeError):
 def _refuse_audit_changes(_mapper, _connection, target):
     """The ORM never updates or deletes an audit row; the migration's triggers back this up."""
     raise AuditTrailIsAppendOnly(f"moderation decision {target.id} cannot be changed")
+

@@ -10,18 +10,22 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from marshmallow import ValidationError
 
 from services.feedback import comments, queries, topics
 from services.feedback.models import CommentStatus, ReportReason, db
 from services.feedback.schemas import CommentSchema, ReportSchema
 from shared import tokens
+from shared.web.fragments import app_cache, request_key
 from shared.web.messages import translate_errors
 
 #: the hidden field only bots fill in
 HONEYPOT = "website"
 TEXT_FIELDS = ("name", "organisation", "email", "text", "business_id")
 CHECKED = ("y", "on", "true", "1", "yes")
+#: how many topics' rendered comment lists each app keeps (200 comments are about 150 KiB)
+COMMENT_LISTS_KEPT = 64
 REASON_LABELS = {
     ReportReason.OFF_TOPIC: _l("Off topic"),
     ReportReason.INAPPROPRIATE: _l("Inappropriate"),
@@ -62,14 +66,30 @@ def _topic(topic_id):
     return queries.public_topic(topic_id) or abort(404)
 
 
+def comment_list(topic, state):
+    """(HTML, count) of the topic's public comments, rendered once per ``comments_version``.
+
+    The key holds all the list depends on: the version (bumped with every change of the topic's
+    comments, in the same transaction), the window's state (open topics offer replies), the
+    language and the URL root.
+    """
+    def render():
+        threads = queries.threads(topic.id)
+        html = render_template("feedback/public/_threads.html", threads=threads, state=state)
+        return Markup(html), sum(1 + len(t.replies) for t in threads)  # noqa: S704 - rendered by Jinja
+
+    key = request_key("topic-comments", topic.id, topic.comments_version, state)
+    return app_cache("topic-comments", COMMENT_LISTS_KEPT).get_or_make(key, render)
+
+
 def _topic_page(topic, status=200, form="", values=None, errors=None):
     """The topic page; ``form`` names the form ("comment", "reply-<id>", "report-<id>") whose
     ``values`` and ``errors`` came back."""
-    threads = queries.threads(topic.id)
+    state = topics.window_state(topic)
+    comments_html, count = comment_list(topic, state)
     return page(
-        "feedback/public/topic.html", status, topic=topic, forum=topic.forum, threads=threads,
-        comment_count=sum(1 + len(t.replies) for t in threads),
-        state=topics.window_state(topic), form=form,
+        "feedback/public/topic.html", status, topic=topic, forum=topic.forum,
+        comment_list=comments_html, comment_count=count, state=state, form=form,
         values=values or {}, errors=errors or {}, reason_options=_reason_options(),
     )
 

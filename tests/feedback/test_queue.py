@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from services.feedback import queue
 from services.feedback.models import CommentStatus, db
+from shared.testing.statements import recording
 from tests.feedback.moderating import add_report
 
 #: a Thursday noon in Helsinki (10:00 UTC)
@@ -59,15 +60,10 @@ def test_pages_are_read_by_keyset_not_offset(app, topic_id, create_comment):
     for n in range(5):
         create_comment(topic_id, status=CommentStatus.PENDING, submitted_at=NOW - dt.timedelta(hours=n))
     _, after, _ = pending_ids(app, limit=2)
-    statements = []
     with app.app_context():
         engine = db.engine
-        listen = lambda conn, cursor, stmt, params, ctx, many: statements.append((stmt, params))  # noqa: E731
-        sa.event.listen(engine, "before_cursor_execute", listen)
-        try:
+        with recording(engine) as statements:
             queue.pending(after=after, limit=2, now=NOW)
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", listen)
         stmt, params = next((s, p) for s, p in statements if "ORDER BY" in s and "comments" in s)
         # SQLite always writes "LIMIT ? OFFSET ?": the offset it is given must be 0
         assert "OFFSET" not in stmt.upper() or (engine.dialect.name == "sqlite" and params[-1] == 0)
