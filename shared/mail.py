@@ -5,18 +5,23 @@ recipient's language; :func:`init_mail_templates` gives templates the filters th
 8601 UTC strings of message contracts in Europe/Helsinki time. :meth:`SMTPConnection.send` reports
 a 4xx answer as :class:`TransientFailure` (retry later) and a 5xx as :class:`PermanentFailure`
 (bounce; do not retry). :func:`reusable_connection` keeps one connection per worker thread, so a
-stream of transactional emails does not pay a TCP and SMTP handshake for each.
+stream of transactional emails does not pay a TCP and SMTP handshake for each. A stored message's
+bytes are sent as they are (no parsing and serializing again), and a :class:`MessageFrame` builds
+a message many recipients share once and fills in only each recipient's own part.
 """
 
+import binascii
 import contextlib
 import datetime as dt
 import os
+import re
 import smtplib
 import threading
 import time
+from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid
 
 from flask import render_template
 from flask_babel import (
@@ -114,6 +119,88 @@ def build_message(*, sender, to, subject, text, html, to_name="", attachments=()
     return msg
 
 
+def envelope_sender(from_header):
+    """The address of a From header (``Foorumi <foorumi@example.fi>``): the SMTP envelope's sender."""
+    return getaddresses([from_header])[0][1]
+
+
+_LINE_ENDS = re.compile(rb"\r\n|\r|\n")
+#: RFC 5322's recommended and hard limits of a header line (without its CRLF)
+HEADER_LINE, HEADER_LINE_MAX = 78, 998
+#: stand-ins for the two bodies in a frame (quoted-printable leaves them as they are)
+_TEXT_SLOT, _HTML_SLOT = "FOORUMITEXTBODYSLOT", "FOORUMIHTMLBODYSLOT"
+
+
+def smtp_bytes(data):
+    """Message bytes with every line ending CRLF, as SMTP's DATA needs them."""
+    return _LINE_ENDS.sub(b"\r\n", data)
+
+
+class MessageFrame:
+    """A text + HTML message many recipients share, built once and filled in for each of them.
+
+    The standard library builds and serializes the frame once: From, Subject, the headers every
+    recipient gets and the multipart/alternative structure with its boundary. :meth:`fill` adds
+    only one recipient's headers (To, Date, Message-ID and its own ``headers``) and the two bodies,
+    quoted-printable encoded by ``binascii`` in C; that output never contains a literal ``=`` run
+    like the frame's boundary, so no body can end a part early.
+    """
+
+    def __init__(self, *, sender, subject, headers=None, domain="foorumi.local"):
+        msg = EmailMessage()
+        msg["From"] = sender
+        msg["Subject"] = subject
+        for name, value in (headers or {}).items():
+            msg[name] = value
+        msg.set_content(_TEXT_SLOT, cte="quoted-printable")
+        msg.add_alternative(_HTML_SLOT, subtype="html", cte="quoted-printable")
+        head, body = msg.as_bytes(policy=policy.SMTP).split(b"\r\n\r\n", 1)
+        before, rest = body.split(_TEXT_SLOT.encode() + b"\r\n")
+        middle, after = rest.split(_HTML_SLOT.encode() + b"\r\n")
+        self.head, self.parts, self.domain = head + b"\r\n", (before, middle, after), domain
+
+    def fill(self, *, to, text, html, to_name="", headers=None):
+        """The message to ``to`` with the bodies ``text`` and ``html``, as bytes ready for SMTP.
+
+        Raises ValueError for a header value with a line break (no header injection).
+        """
+        own = {"To": str(Address(display_name=to_name or "", addr_spec=to)),
+               "Date": formatdate(localtime=False), "Message-ID": make_msgid(domain=self.domain),
+               **(headers or {})}
+        before, middle, after = self.parts
+        return b"".join([self.head, *(header_bytes(n, v) for n, v in own.items()), b"\r\n",
+                         before, quoted_printable(text), middle, quoted_printable(html), after])
+
+
+def header_bytes(name, value):
+    """One header line as SMTP bytes, folded at its spaces; non-ASCII by the standard library.
+
+    An ASCII value is folded only where it has a single space (so a long URL stays whole, never
+    turned into RFC 2047 encoded words a mail client would not read as a link).
+    """
+    if "\r" in value or "\n" in value:
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+    if value.isascii() and value == value.strip() and "  " not in value:
+        first, *words = value.split(" ")
+        lines = [f"{name}: {first}"]
+        for word in words:
+            if len(lines[-1]) + 1 + len(word) > HEADER_LINE:
+                lines.append(" " + word)
+            else:
+                lines[-1] += " " + word
+        if max(map(len, lines)) <= HEADER_LINE_MAX:
+            return ("\r\n".join(lines) + "\r\n").encode("ascii")
+    return policy.SMTP.header_factory(name, value).fold(policy=policy.SMTP).encode("ascii")
+
+
+def quoted_printable(text):
+    """``text`` as a UTF-8 quoted-printable body with CRLF line ends, ending in one."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    return binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
+
+
 #: a reused connection idle this long is closed before the next message (servers drop idle clients)
 SMTP_IDLE_SECONDS = 30.0
 #: ... and one idle this long is asked NOOP first (back-to-back messages skip the round trip)
@@ -138,13 +225,16 @@ class SMTPConnection:
             smtp.login(s["SMTP_USERNAME"], s["SMTP_PASSWORD"])
         return smtp
 
-    def send(self, msg, recipient):
+    def send(self, msg, recipient, sender=None):
         """Send ``msg`` to ``recipient``; raises TransientFailure or PermanentFailure.
 
-        One attempt only: a connection that drops mid-message may have delivered it, so it is
-        never sent again here (the caller's retry and its attempt count decide). Before a
-        message, a reused connection idle past SMTP_CHECK_SECONDS is checked with NOOP, and one
-        idle past SMTP_IDLE_SECONDS is closed, so a server's idle timeout costs no failure.
+        ``msg`` is an EmailMessage, or a message's bytes with the envelope ``sender``: bytes go
+        out as they are (line ends made CRLF), never parsed and serialized again, unless an
+        address outside ASCII needs SMTPUTF8. One attempt only: a connection that drops
+        mid-message may have delivered it, so it is never sent again here (the caller's retry
+        and its attempt count decide). Before a message, a reused connection idle past
+        SMTP_CHECK_SECONDS is checked with NOOP, and one idle past SMTP_IDLE_SECONDS is closed,
+        so a server's idle timeout costs no failure.
         """
         if self._smtp is not None:
             idle = time.monotonic() - self._last_used
@@ -153,7 +243,7 @@ class SMTPConnection:
         try:
             if self._smtp is None:
                 self._smtp = self._open()
-            self._smtp.send_message(msg, to_addrs=[recipient])
+            self._transmit(msg, recipient, sender)
             self._last_used = time.monotonic()
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
@@ -165,6 +255,15 @@ class SMTPConnection:
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise TransientFailure(str(exc)) from exc
+
+    def _transmit(self, msg, recipient, sender):
+        """One SMTP transaction of a message or its bytes."""
+        if isinstance(msg, bytes):
+            if sender.isascii() and recipient.isascii():
+                self._smtp.sendmail(sender, [recipient], smtp_bytes(msg))
+                return
+            msg = message_from_bytes(msg, policy=policy.SMTP)
+        self._smtp.send_message(msg, to_addrs=[recipient])
 
     def _alive(self):
         """Whether the open connection still answers (NOOP)."""

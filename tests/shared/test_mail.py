@@ -9,12 +9,14 @@ from flask_babel import Babel, force_locale
 
 from shared import mail
 from shared.mail import (
+    MessageFrame,
     PermanentFailure,
     SMTPConnection,
     TransientFailure,
     build_message,
     format_iso_datetime,
     format_period,
+    header_bytes,
     parse_iso,
     reusable_connection,
 )
@@ -52,6 +54,61 @@ def test_build_message_has_alternatives_then_attachments():
 def test_build_message_refuses_header_injection():
     with pytest.raises(ValueError):
         message(subject="Hello\r\nBcc: victim@example.fi").as_bytes()
+
+
+def content(msg, kind):
+    """The text of ``msg``'s ``kind`` body with its (CRLF, as sent) line ends as LF."""
+    return msg.get_body((kind,)).get_content().replace("\r\n", "\n")
+
+
+def framed(**changes):
+    """A frame's message to Maija, as the standard library reads it back."""
+    frame = MessageFrame(sender="Foorumi <foorumi@example.fi>", subject="Tervetuloa – välkommen",
+                         headers={"Precedence": "bulk"})
+    values = {"to": "maija@example.fi", "to_name": "Meikäläinen, Maija", "text": "Hei = moi!\n",
+              "html": "<p>Hei</p>", "headers": {"List-Unsubscribe": "<https://x.fi/u/1>"}}
+    data = frame.fill(**{**values, **changes})
+    return data, message_from_bytes(data, policy=policy.default)
+
+
+def test_a_frame_gives_each_recipient_a_whole_message():
+    data, msg = framed()
+    assert msg.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+    assert content(msg, "plain") == "Hei = moi!\n"
+    assert content(msg, "html") == "<p>Hei</p>\n"
+    assert msg["Subject"] == "Tervetuloa – välkommen" and msg["Precedence"] == "bulk"
+    assert msg["To"].addresses[0].display_name == "Meikäläinen, Maija"
+    assert msg["List-Unsubscribe"] == "<https://x.fi/u/1>" and msg["Message-ID"] and msg["Date"]
+    assert data.isascii() and b"\n" not in data.replace(b"\r\n", b"")
+    assert framed()[1]["Message-ID"] != msg["Message-ID"]
+
+
+def test_a_frame_refuses_header_injection():
+    with pytest.raises(ValueError):
+        framed(headers={"List-Unsubscribe": "<https://x.fi>\r\nBcc: victim@example.fi"})
+    with pytest.raises(ValueError):
+        framed(to_name="Maija\nBcc: victim@example.fi")
+
+
+def test_long_ascii_headers_fold_at_spaces_and_keep_their_words():
+    value = "<https://example.fi/" + "a" * 90 + ">, <mailto:x@example.fi?subject=" + "b" * 70 + ">"
+    folded = header_bytes("List-Unsubscribe", value)
+    assert folded == f"List-Unsubscribe: <https://example.fi/{'a' * 90}>,\r\n".encode() + (
+        f" <mailto:x@example.fi?subject={'b' * 70}>\r\n".encode())
+    assert header_bytes("Precedence", "bulk") == b"Precedence: bulk\r\n"
+
+
+def test_smtp_sends_stored_bytes_as_they_are(smtp):
+    data = message().as_bytes()  # LF line ends, as rows made before CRLF were stored
+    connection = SMTPConnection({**SMTP_SETTINGS, "SMTP_PORT": smtp.port})
+    try:
+        connection.send(data, "maija@example.fi", "foorumi@example.fi")
+    finally:
+        connection.close()
+    (msg,) = smtp.recorder.received("maija@example.fi")
+    assert msg["Message-ID"] == message_from_bytes(data, policy=policy.default)["Message-ID"]
+    assert content(msg, "plain") == "Hei!\n"
 
 
 @pytest.fixture
