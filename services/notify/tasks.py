@@ -48,7 +48,7 @@ def send_email(self, payload):
 
     An invalid payload raises ValidationError and stores nothing. A redelivered message sends
     nothing again. A 4xx or dropped connection is retried with exponential backoff; the row
-    turns FAILED after MAIL_MAX_RETRIES attempts (see ``sending.deliver``). A database that is
+    turns FAILED after MAIL_MAX_RETRIES attempts (see ``sending.send``). A database that is
     away is waited for (DB_MAX_RETRIES retries with the same backoff).
     """
     data = SCHEMAS[notify.SEND_EMAIL]().load(payload)
@@ -64,10 +64,10 @@ def send_email(self, payload):
 
 def _record_and_send(data):
     """Record the email, and send it if this delivery claims it; the outcome or None."""
-    email_id = sending.record(data)
-    if not sending.claim(email_id):
+    claimed = sending.take(data)
+    if claimed is None:
         return None
-    return str(sending.deliver(email_id))
+    return str(sending.send(claimed))
 
 
 @celery_app.task(name=notify.REQUEST_SUBSCRIPTION, autoretry_for=(OperationalError,),

@@ -248,3 +248,31 @@ def test_broken_attachment_is_refused_and_nothing_is_stored(notify_app):
         with pytest.raises(ValidationError):
             sending.record(load(payload))
         assert rows() == []
+
+
+def test_taking_a_new_email_records_it_claimed_in_one_go(notify_app):
+    payload = load(email_payload())
+    with notify_app.app_context():
+        claimed = sending.take(payload)
+        db.session.remove()  # what was taken is committed
+        row, msg = stored(claimed.id)
+        assert (row.status, row.attempts, claimed.attempts) == (EmailStatus.SENDING, 1, 1)
+        assert claimed.mime == row.mime and msg["Subject"].startswith("Registration confirmed")
+        assert sending.take(payload) is None  # a redelivery while it is being sent
+
+
+def test_a_retry_sends_the_message_stored_the_first_time(smtp_app, smtp):
+    smtp.recorder.reply_for["maija@example.fi"] = "451 Try again later"
+    payload = load(email_payload())
+    with smtp_app.app_context():
+        first = sending.take(payload)
+        with pytest.raises(TransientFailure):
+            sending.send(first)
+        del smtp.recorder.reply_for["maija@example.fi"]
+        again = sending.take(payload)
+        assert (again.id, again.attempts, again.mime) == (first.id, 2, first.mime)
+        assert sending.send(again) == EmailStatus.SENT
+        assert sending.take(payload) is None
+        _, msg = stored(first.id)
+    (received,) = smtp.recorder.received("maija@example.fi")
+    assert received["Message-ID"] == msg["Message-ID"]

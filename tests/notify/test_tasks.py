@@ -86,15 +86,15 @@ def test_retried_by_celery_until_the_limit(smtp_app, smtp):
 
 
 def test_database_away_is_waited_for_and_the_email_goes_once(smtp_app, smtp, monkeypatch):
-    real_record, calls = sending.record, []
+    real_take, calls = sending.take, []
 
-    def flaky_record(data):
+    def flaky_take(data):
         calls.append(data["to"])
         if len(calls) == 1:
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))
-        return real_record(data)
+        return real_take(data)
 
-    monkeypatch.setattr(sending, "record", flaky_record)
+    monkeypatch.setattr(sending, "take", flaky_take)
     with smtp_app.app_context():
         tasks.send_email.apply(args=[email_payload()])
     assert len(calls) == 2
