@@ -7,7 +7,10 @@ What holds (the campaign's side is :mod:`delivery`):
   statement (QUEUED, or RETRYING whose time has come -> SENDING with the lane's claim token; SKIP
   LOCKED on PostgreSQL), sends them one by one and queues its next batch.
 * **Committed right after the 250.** Each row turns SENT in its own commit as soon as the server
-  accepted it, so a crash leaves at most the message in flight per lane sent-but-SENDING. The
+  accepted it, so a crash leaves at most the message in flight per lane sent-but-SENDING. A
+  message costs two short transactions (the fresh read, the outcome), both plain statements;
+  its bytes come from the lane's :class:`~services.notify.rendering.Renderer`, which renders each
+  language once per batch. The
   lane refreshes its claim every few seconds, so only a dead lane's claim outlives the lease.
 * **Who gets it.** Just before each message the subscriber is read again: unsubscribed or
   suppressed means SUPPRESSED, never sent. A paused campaign's lanes hand back their unsent rows.
@@ -39,7 +42,7 @@ from services.notify.models import (
     db,
 )
 from shared.db import utcnow
-from shared.mail import PermanentFailure, SMTPConnection, TransientFailure
+from shared.mail import PermanentFailure, SMTPConnection, TransientFailure, envelope_sender
 
 FAILED_ATTEMPTS = (DeliveryStatus.BOUNCED, DeliveryStatus.FAILED, DeliveryStatus.RETRYING)
 ATTEMPTED = (DeliveryStatus.SENT, *FAILED_ATTEMPTS)
@@ -47,6 +50,25 @@ ATTEMPTED = (DeliveryStatus.SENT, *FAILED_ATTEMPTS)
 BEAT_EVERY_SECONDS = 2.0
 #: the longest a lane waits for a retry before beat takes over (seconds)
 MAX_RETRY_COUNTDOWN = 60.0
+
+
+#: a claimed row, its subscriber and the campaign's status, read just before each message
+CURRENT = (
+    sa.select(Delivery.id, Delivery.status, Delivery.claim_token, Delivery.attempts,
+              Subscriber.id.label("subscriber_id"), Subscriber.email, Subscriber.name,
+              Subscriber.locale, Subscriber.token, Subscriber.status.label("subscriber_status"),
+              Subscriber.suppressed_at, Campaign.status.label("campaign_status"))
+    .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+    .join(Campaign, Campaign.id == Delivery.campaign_id)
+    .where(Delivery.id == sa.bindparam("delivery_id")))
+#: one row's outcome (statements made once: a message pays only for executing them)
+RECORD = (
+    sa.update(Delivery).where(Delivery.id == sa.bindparam("delivery_id"))
+    .values(status=sa.bindparam("new_status"), last_error=sa.bindparam("error"),
+            claim_token=None, retry_at=sa.bindparam("retry_at_"),
+            sent_at=sa.func.coalesce(sa.bindparam("sent_at_", type_=Delivery.sent_at.type),
+                                     Delivery.sent_at))
+    .execution_options(synchronize_session=False))
 
 
 class Stop(Exception):
@@ -146,6 +168,7 @@ class Lane:
         self.next_at = time.monotonic()
         self.beaten_at = time.monotonic()
         self.renderer = rendering.Renderer(db.session.get(Campaign, campaign_id))
+        self.sender = envelope_sender(self.settings["MAIL_FROM"])
 
     def close(self):
         """Quit the SMTP connection."""
@@ -165,38 +188,38 @@ class Lane:
         self.beaten_at = time.monotonic()
 
     def _current(self, delivery_id):
-        """(delivery, subscriber, campaign status) read fresh; keeps the lane's claim alive."""
+        """The row, its subscriber and the campaign's status, read fresh in one statement.
+
+        Plain columns, not ORM objects (nothing to load into or flush from the session); the
+        read is committed at once, so no transaction stays open over the SMTP conversation.
+        Keeps the lane's claim alive.
+        """
         self._keep_alive()
-        row = db.session.execute(
-            sa.select(Delivery, Subscriber, Campaign.status)
-            .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-            .join(Campaign, Campaign.id == Delivery.campaign_id)
-            .where(Delivery.id == delivery_id)
-            .execution_options(populate_existing=True)).one()
+        row = db.session.execute(CURRENT, {"delivery_id": delivery_id}).one()
         db.session.commit()
         return row
 
     def deliver(self, delivery_id):
         """Send one claimed row unless it was taken back, or its subscriber left; raises Stop."""
-        delivery, subscriber, campaign_status = self._current(delivery_id)
-        if campaign_status != CampaignStatus.SENDING:
+        row = self._current(delivery_id)
+        if row.campaign_status != CampaignStatus.SENDING:
             raise Stop(self.campaign_id)
-        if delivery.status != DeliveryStatus.SENDING or delivery.claim_token != self.token:
+        if row.status != DeliveryStatus.SENDING or row.claim_token != self.token:
             return  # recovered and claimed by another lane
-        if subscriber.status != SubscriberStatus.CONFIRMED or subscriber.suppressed_at:
-            return self._record(delivery, DeliveryStatus.SUPPRESSED)
+        if row.subscriber_status != SubscriberStatus.CONFIRMED or row.suppressed_at:
+            return self._record(row.id, DeliveryStatus.SUPPRESSED)
         self._pace()
-        lang, msg = self.renderer.message(subscriber)
+        message = self.renderer.message(row)
         try:
-            self._send(lang, msg, subscriber, delivery)
+            self._send(message, row.email)
         except PermanentFailure as exc:
-            subscribers.suppress(subscriber.id, f"bounce: {exc}")
-            self._record(delivery, DeliveryStatus.BOUNCED, str(exc))
+            subscribers.suppress(row.subscriber_id, f"bounce: {exc}")
+            self._record(row.id, DeliveryStatus.BOUNCED, str(exc))
             return self._check_error_rate()
         except TransientFailure as exc:
-            self._retry_later(delivery, str(exc))
+            self._retry_later(row, str(exc))
             return self._check_error_rate()
-        self._record(delivery, DeliveryStatus.SENT)
+        self._record(row.id, DeliveryStatus.SENT)
 
     def _pace(self):
         """Keep this lane at its share of NEWSLETTER_RATE_PER_SECOND."""
@@ -206,37 +229,31 @@ class Lane:
                 time.sleep(wait)
             self.next_at = max(self.next_at, time.monotonic()) + self.interval
 
-    def _send(self, lang, msg, subscriber, delivery):
-        """Hand the message to SMTP, or keep it for the dev mailbox."""
+    def _send(self, message, email):
+        """Hand the message's bytes to SMTP, or keep them for the dev mailbox."""
         if self.devmailbox:
             db.session.add(OutgoingEmail(
-                message_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"campaign:{delivery.campaign_id}")),
-                recipient=subscriber.email, template="newsletter", locale=lang,
-                subject=str(msg["Subject"]), mime=msg.as_bytes(), status=EmailStatus.SENT,
+                message_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"campaign:{self.campaign_id}")),
+                recipient=email, template="newsletter", locale=message.lang,
+                subject=message.subject, mime=message.data, status=EmailStatus.SENT,
                 attempts=1, sent_at=utcnow()))
             return
-        self.connection.send(msg, subscriber.email)
+        self.connection.send(message.data, email, self.sender)
 
-    def _record(self, delivery, status, error=None):
+    def _record(self, delivery_id, status, error=None, retry_at=None):
         """Record the outcome of one row and commit it at once (right after the 250)."""
-        delivery.status = status
-        delivery.last_error = error
-        delivery.claim_token = None
-        delivery.retry_at = None
-        if status == DeliveryStatus.SENT:
-            delivery.sent_at = utcnow()
+        db.session.execute(RECORD, {
+            "delivery_id": delivery_id, "new_status": status, "error": error,
+            "retry_at_": retry_at, "sent_at_": utcnow() if status == DeliveryStatus.SENT else None})
         db.session.commit()
 
-    def _retry_later(self, delivery, error):
+    def _retry_later(self, row, error):
         """A 4xx: RETRYING with a doubling backoff, or FAILED once the attempts are used up."""
-        if delivery.attempts >= int(setting("MAX_ATTEMPTS")):
-            return self._record(delivery, DeliveryStatus.FAILED, error)
-        delay = float(setting("RETRY_SECONDS")) * 2 ** (delivery.attempts - 1)
-        delivery.status = DeliveryStatus.RETRYING
-        delivery.last_error = error
-        delivery.claim_token = None
-        delivery.retry_at = utcnow() + dt.timedelta(seconds=delay)
-        db.session.commit()
+        if row.attempts >= int(setting("MAX_ATTEMPTS")):
+            return self._record(row.id, DeliveryStatus.FAILED, error)
+        delay = float(setting("RETRY_SECONDS")) * 2 ** (row.attempts - 1)
+        self._record(row.id, DeliveryStatus.RETRYING, error,
+                     retry_at=utcnow() + dt.timedelta(seconds=delay))
 
     def _check_error_rate(self):
         """Pause the campaign (and tell its author) once failures pass the threshold.
