@@ -3,8 +3,9 @@
 * :func:`emit` writes a message to the service's own ``outbox_messages`` table in the caller's
   transaction, so the message exists exactly when the change does.
 * :func:`relay` publishes unsent rows to Celery (fanning an event out to its receivers) and marks
-  them sent. It runs right after each commit that wrote a message (best effort) and from beat every
-  few seconds, so a message written while the broker is down goes out once it is back.
+  them sent. Right after each commit that wrote messages, that commit's own rows are claimed by id
+  in one ``UPDATE … RETURNING`` and published (best effort); beat runs the full relay every few
+  seconds, so a message written while the broker is down goes out once it is back.
 * :func:`consumer` wraps a receiving task: it loads the payload through its contract schema and
   records the ``message_id`` in ``processed_messages`` in the same transaction as the task's
   effects, so a redelivered message has no second effect.
@@ -86,7 +87,7 @@ def emit(session, model, topic, **values):
     payload = schema.dump(schema.load(values))
     row = model(message_id=str(payload["message_id"]), topic=topic, payload=payload)
     session.add(row)
-    session.info.setdefault("outbox_pending", True)
+    session.info.setdefault("outbox_rows", []).append(row)
     return row
 
 
@@ -98,17 +99,17 @@ def install_after_commit(db, model):
 
     @sa.event.listens_for(db._session_factory, "after_commit")
     def _after_commit(session):
-        if not session.info.pop("outbox_pending", False):
+        rows = session.info.pop("outbox_rows", None)
+        if not rows:
             return
-        app = current_app._get_current_object()
-        if not app.config.get("PUBLISH_IMMEDIATELY", True):
+        if not current_app.config.get("PUBLISH_IMMEDIATELY", True) or _broker_resting():
             return
-        if _broker_resting():
-            return
+        # rows a rollback (of the transaction or a savepoint) dropped are no longer persistent
+        ids = sorted({row.id for row in rows if sa.inspect(row).persistent})
         # the committed session can't be reused inside its own after_commit hook
         try:
             with db.engine.connect() as conn:
-                relay_with(conn, model, limit=50)
+                publish_committed(conn, model, ids)
         except Exception:  # noqa: BLE001 - the committed change stands; beat's relay retries
             log.exception("outbox: publishing after commit failed; beat's relay will retry")
 
@@ -144,29 +145,64 @@ def relay_with(conn, model, limit):
     query = query.order_by(table.c.id).limit(limit)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    sent = 0
     with conn.begin():
-        for row in conn.execute(query).all():
-            try:
-                _publish(row.topic, row.payload)
-            except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row for later
-                _broker_down_until[celery_app.conf.broker_url] = (
-                    time.monotonic() + BROKER_BACKOFF_SECONDS)
-                log.warning("outbox: publishing %s failed, will retry: %s", row.topic, exc)
-                conn.execute(
-                    table.update().where(table.c.id == row.id)
-                    .values(attempts=table.c.attempts + 1, last_error=str(exc)[:2000])
-                )
-                break
-            conn.execute(table.update().where(table.c.id == row.id).values(sent_at=utcnow()))
-            sent += 1
-    return sent
+        rows = conn.execute(query).all()
+        if rows:
+            conn.execute(table.update().where(table.c.id.in_([row.id for row in rows]))
+                         .values(sent_at=utcnow()))
+        return _publish_claimed(conn, table, rows)
+
+
+def publish_committed(conn, model, ids):
+    """Claim the unsent rows among ``ids`` and publish them; returns how many went out.
+
+    One ``UPDATE … WHERE id IN (…) AND sent_at IS NULL RETURNING`` marks them sent and locks them
+    until the transaction ends (PostgreSQL skips rows beat's relay holds). A crash before the
+    commit leaves them unsent for beat; a failed publish puts the rest back.
+    """
+    if not ids:
+        return 0
+    table = model.__table__
+    claim = sa.and_(table.c.id.in_(ids), table.c.sent_at.is_(None))
+    if conn.dialect.name == "postgresql":
+        claim = table.c.id.in_(sa.select(table.c.id).where(claim).with_for_update(skip_locked=True))
+    with conn.begin():
+        rows = conn.execute(table.update().where(claim).values(sent_at=utcnow())
+                            .returning(table.c.id, table.c.topic, table.c.payload)).all()
+        return _publish_claimed(conn, table, sorted(rows, key=lambda row: row.id))
+
+
+def _publish_claimed(conn, table, rows):
+    """Publish ``rows``, already marked sent in ``conn``'s transaction, in order.
+
+    At the first broker failure that row records the attempt and it and the rest are unmarked,
+    for beat's relay to retry. Returns how many went out.
+    """
+    for sent, row in enumerate(rows):
+        try:
+            _publish(row.topic, row.payload)
+        except Exception as exc:  # noqa: BLE001 - any broker failure leaves the rows for later
+            _broker_down_until[celery_app.conf.broker_url] = time.monotonic() + BROKER_BACKOFF_SECONDS
+            log.warning("outbox: publishing %s failed, will retry: %s", row.topic, exc)
+            conn.execute(table.update().where(table.c.id.in_([r.id for r in rows[sent:]]))
+                         .values(sent_at=None))
+            conn.execute(table.update().where(table.c.id == row.id)
+                         .values(attempts=table.c.attempts + 1, last_error=str(exc)[:2000]))
+            return sent
+    return len(rows)
 
 
 def _publish(topic, payload):
-    """Hand one message to the broker, once per receiving task."""
+    """Hand one message to the broker, once per receiving task.
+
+    The broker's headers name the message only by its topic and id (``argsrepr``): Celery
+    would otherwise put a repr of the whole payload there, names and email addresses included,
+    for every monitor and log to keep.
+    """
+    summary = f"{topic} {payload.get('message_id', '')}"
     for task_name in ROUTES.get(topic, ()):
-        celery_app.send_task(task_name, args=[payload], retry=False)
+        celery_app.send_task(task_name, args=[payload], retry=False, argsrepr=summary,
+                             kwargsrepr="{}")
 
 
 def consumer(db, processed_model, topic):

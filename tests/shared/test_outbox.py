@@ -28,21 +28,26 @@ def unsent():
     return db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all()
 
 
-def queued(url, queue="notify"):
-    """(task name, first argument) of every message waiting in ``queue``, consumed in order."""
+def waiting(url, queue="notify"):
+    """(Celery headers, body) of every message waiting in ``queue``, consumed in order."""
     found = []
     with Connection(url) as conn:
         simple = conn.SimpleQueue(queue)
         try:
             while True:
                 message = simple.get(block=True, timeout=0.2)
-                found.append((message.headers["task"], message.payload[0][0]))
+                found.append((message.headers, message.payload))
                 message.ack()
         except simple.Empty:
             pass
         finally:
             simple.close()
     return found
+
+
+def queued(url, queue="notify"):
+    """(task name, first argument) of every message waiting in ``queue``, consumed in order."""
+    return [(headers["task"], body[0][0]) for headers, body in waiting(url, queue)]
 
 
 @pytest.fixture
@@ -186,3 +191,42 @@ def test_consumer_refuses_an_invalid_payload(make_app):
     app = make_app("notify")
     with app.app_context(), pytest.raises(ValidationError):
         store({"message_id": "x", "email": "nope"})
+
+
+def test_a_commit_publishes_its_own_rows_and_leaves_older_ones_to_beat(make_app, broker):
+    app = make_app("notify", BROKER_URL=broker, PUBLISH_IMMEDIATELY=False)
+    with app.app_context():
+        older = outbox.emit(db.session, OutboxMessage, notify.SEND_EMAIL, **email_values("a@x.fi"))
+        db.session.commit()
+    app.config["PUBLISH_IMMEDIATELY"] = True
+    with app.app_context():
+        mine = outbox.emit(db.session, OutboxMessage, notify.SEND_EMAIL, **email_values("b@x.fi"))
+        db.session.commit()
+        assert [row.id for row in unsent()] == [older.id]
+        assert outbox.relay(db, OutboxMessage) == 1
+    assert queued(broker) == [(notify.SEND_EMAIL, mine.payload), (notify.SEND_EMAIL, older.payload)]
+
+
+def test_a_row_of_a_rolled_back_savepoint_is_never_published(make_app, broker):
+    app = make_app("notify", BROKER_URL=broker, PUBLISH_IMMEDIATELY=True)
+    with app.app_context():
+        kept = outbox.emit(db.session, OutboxMessage, notify.SEND_EMAIL, **email_values("a@x.fi"))
+        savepoint = db.session.begin_nested()
+        outbox.emit(db.session, OutboxMessage, notify.SEND_EMAIL, **email_values("gone@x.fi"))
+        db.session.flush()
+        savepoint.rollback()
+        db.session.commit()
+        assert unsent() == []
+        assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 1
+    assert queued(broker) == [(notify.SEND_EMAIL, kept.payload)]
+
+
+def test_the_broker_headers_name_the_message_without_its_personal_data(make_app, broker):
+    app = make_app("notify", BROKER_URL=broker, PUBLISH_IMMEDIATELY=True)
+    with app.app_context():
+        row = outbox.emit(db.session, OutboxMessage, notify.SEND_EMAIL,
+                          **email_values("maija.meikalainen@example.fi"))
+        db.session.commit()
+    ((found, _body),) = waiting(broker)
+    assert found["argsrepr"] == f"{notify.SEND_EMAIL} {row.message_id}"
+    assert "maija" not in repr(found)
