@@ -110,6 +110,10 @@ class Event(Base):
     recording_published_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: bumped under the seat lock; also the row every seat change locks
     seat_version: Mapped[int] = mapped_column(default=0)
+    #: goes up, in the same transaction, with every write of one of its agenda items or their
+    #: background documents: database triggers of the migration ``event_agenda_version`` do it,
+    #: so no writer can forget. The key of the cached public agenda (``public.agenda_html``).
+    agenda_version: Mapped[int] = mapped_column(default=0, server_default="0")
     #: bookkeeping (UTC)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from marshmallow import ValidationError
 
 from services.registration import forms, ics, materials, operations, queries
@@ -37,9 +38,12 @@ from services.registration.operations import RegistrationClosed, RegistrationErr
 from services.registration.schemas import registration_schema
 from shared.auth import current_staff
 from shared.db import utcnow
+from shared.web.fragments import app_cache, request_key
 
 #: the hidden field only bots fill in
 HONEYPOT = "website"
+#: how many events' rendered agendas each app keeps
+AGENDAS_KEPT = 64
 
 
 def page(template, status=200, **context):
@@ -90,14 +94,32 @@ def list_events():
                 past=_by_year(past), counts=queries.counts_by_event([e.id for e in upcoming]))
 
 
+def agenda_html(event, token):
+    """The event's agenda section, rendered once per ``agenda_version``, language and invitation.
+
+    Triggers bump ``agenda_version`` with every write of an agenda item or document, in the same
+    transaction, so the cached HTML never outlives a change.
+    """
+    def render():
+        items = queries.agenda(event.id)
+        return Markup(render_template(  # noqa: S704 - rendered by Jinja, which escapes
+            "registration/public/_agenda.html", items=items, token=token,
+            type_label=materials.type_label, human_size=materials.human_size))
+
+    key = request_key("event-agenda", event.id, event.agenda_version, token)
+    return app_cache("event-agenda", AGENDAS_KEPT).get_or_make(key, render)
+
+
 def show_event(event_id):
     """An event's page: facts, agenda with material, seats, registration state, recording."""
     token = request.args.get("invitation", "")
-    event, invitation = public_event(event_id, token, queries.WITH_AGENDA)
+    event, invitation = public_event(event_id, token)
+    token = token if invitation else ""
     now = utcnow()
     days = current_app.config["POLICY_RECORDING_VISIBLE_DAYS"]
     return page(
-        "registration/public/event.html", event=event, token=token if invitation else "",
+        "registration/public/event.html", event=event, token=token,
+        agenda=agenda_html(event, token),
         seats_left=queries.seats_left(event), is_open=operations.registration_open(event, now),
         opens_later=bool(event.registration_opens_at and event.registration_opens_at > now),
         recording=operations.recording_state(event, now), recording_days=days,

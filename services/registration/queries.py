@@ -21,6 +21,14 @@ from shared.db import utcnow
 WITH_AGENDA = (selectinload(Event.agenda_items).selectinload(AgendaItem.materials),)
 
 
+def agenda(event_id):
+    """The event's agenda items in order, each with its background documents (two queries)."""
+    return db.session.scalars(
+        sa.select(AgendaItem).where(AgendaItem.event_id == event_id)
+        .order_by(AgendaItem.position, AgendaItem.id).options(selectinload(AgendaItem.materials))
+    ).all()
+
+
 def count_registrations(event_id, mode, status):
     """How many registrations of ``event_id`` are in ``mode`` and ``status``."""
     return db.session.scalar(
