@@ -203,3 +203,16 @@ def test_forms_carry_a_csrf_token_and_are_refused_without_one(app, make_app, top
     ok = client.post(f"/staff/comments/{cid}/decision",
                      data={"action": "approve", "csrf_token": _token(page)})
     assert ok.status_code == 302 and comment(app, cid).status == CommentStatus.APPROVED
+
+
+def test_each_queue_page_has_the_readers_own_token_and_language(app, topic_id, create_comment):
+    create_comment(topic_id, status=CommentStatus.PENDING, submitted_at=utcnow())
+    english_reader, finnish_reader = english(app), app.test_client()
+    finnish_reader.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fi"
+    pages = []
+    for client in (english_reader, finnish_reader):
+        login_as(app, client, "moderator")
+        pages.append(client.get("/staff/moderation?queue=pending").get_data(as_text=True))
+    tokens = [set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) for page in pages]
+    assert all(len(found) == 1 for found in tokens) and tokens[0] != tokens[1]
+    assert ">Approve</button>" in pages[0] and ">Approve</button>" not in pages[1]
