@@ -1,15 +1,15 @@
-"""Sending transactional email: render once, record, claim, send, record the outcome.
+"""Sending transactional email: render once, record and claim, send, record the outcome.
 
 Guarantees (rule 3 of the house): one ``OutgoingEmail`` row per (message, recipient); a row is
 claimed (QUEUED/RETRYING -> SENDING) and committed before the SMTP conversation and marked SENT
 right after the 250 reply, so a redelivered task never sends a second copy. The task's path,
 :func:`take` then :func:`send`, is two short transactions per email: the row is inserted already
 claimed (``ON CONFLICT DO NOTHING``: a redelivery finds it and claims it only if it is due), and
-the stored bytes go to SMTP as they are, without reading the row back or parsing it. A crash between the
-claim and the reply leaves the row SENDING and it is not sent again (at most once). A 4xx answer
-or a dropped connection leaves the row RETRYING (the task retries it with backoff); a 5xx leaves
-it FAILED. With ``MAIL_BACKEND=devmailbox`` the row is marked SENT without any SMTP: the dev
-mailbox shows it.
+the stored bytes go to SMTP as they are, without reading the row back or parsing it. A crash
+between the claim and the reply leaves the row SENDING and it is not sent again (at most once).
+A 4xx answer or a dropped connection leaves the row RETRYING (the task retries it with backoff);
+a 5xx leaves it FAILED. With ``MAIL_BACKEND=devmailbox`` the row is marked SENT without any SMTP:
+the dev mailbox shows it.
 """
 
 import base64
@@ -21,7 +21,6 @@ import sqlalchemy as sa
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from services.notify.models import EmailStatus, OutgoingEmail, db
 from shared.db import utcnow
@@ -48,9 +47,9 @@ def take(data):
     """Render, record and claim the email of a SendEmail payload in one commit; Claimed or None.
 
     A new (message_id, recipient) is inserted SENDING with its first attempt counted. One that
-    exists is claimed as :func:`claim` does (None when it is sent, failed or someone else's) and
-    its stored message is the one sent; rendering first costs a redelivery a wasted render, and
-    saves every new email a query.
+    exists is claimed only if it is due, QUEUED or RETRYING (None when it is sent, failed or
+    being sent by someone else), and its stored message is the one sent; rendering first costs a
+    redelivery a wasted render, and saves every new email a query.
     """
     recipient, message_id, subject, mime = _render(data)
     insert = postgresql.insert if db.is_postgresql() else sqlite.insert
@@ -79,28 +78,6 @@ def _claiming(*where):
             .execution_options(synchronize_session=False))
 
 
-def record(data):
-    """Render the email of a SendEmail payload and store it QUEUED; returns its row id.
-
-    A row that already exists for (message_id, recipient) is returned as it is.
-    """
-    recipient = data["to"].strip().lower()
-    message_id = str(data["message_id"])
-    existing = _find(message_id, recipient)
-    if existing is not None:
-        return existing.id
-    recipient, message_id, subject, mime = _render(data)
-    row = OutgoingEmail(message_id=message_id, recipient=recipient, template=data["template"],
-                        locale=data["locale"], subject=subject, mime=mime)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        return _find(message_id, recipient).id
-    db.session.commit()
-    return row.id
-
-
 def _render(data):
     """(recipient, message id, subject, MIME bytes as SMTP sends them) of a SendEmail payload."""
     recipient = data["to"].strip().lower()
@@ -122,27 +99,6 @@ def _decode(content_base64):
         return base64.b64decode(content_base64, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValidationError({"attachments": ["Not valid base64."]}) from exc
-
-
-def _find(message_id, recipient):
-    """The row of (message_id, recipient), or None."""
-    return db.session.scalar(
-        sa.select(OutgoingEmail).where(OutgoingEmail.message_id == message_id,
-                                       OutgoingEmail.recipient == recipient)
-    )
-
-
-def claim(email_id):
-    """Atomically move a row from QUEUED/RETRYING to SENDING; False if someone else has it."""
-    result = db.session.execute(_claiming(OutgoingEmail.id == email_id))
-    db.session.commit()
-    return result.rowcount == 1
-
-
-def deliver(email_id):
-    """Send a claimed row (read again) and record the outcome; see :func:`send`."""
-    row = db.session.get(OutgoingEmail, email_id, populate_existing=True)
-    return send(Claimed(row.id, row.recipient, row.attempts, row.mime))
 
 
 def send(claimed):

@@ -1,4 +1,4 @@
-"""Rendering, recording and sending one transactional email (services.notify.sending)."""
+"""Rendering, recording, claiming and sending a transactional email (services.notify.sending)."""
 
 from email import message_from_bytes, policy
 from html.parser import HTMLParser
@@ -24,6 +24,11 @@ def stored(email_id):
     """The row and its parsed MIME message."""
     row = db.session.get(OutgoingEmail, email_id, populate_existing=True)
     return row, message_from_bytes(row.mime, policy=policy.default)
+
+
+def taken(payload):
+    """The row and parsed MIME message that taking the payload records (and claims)."""
+    return stored(sending.take(load(payload)).id)
 
 
 def plain(text):
@@ -85,8 +90,7 @@ def test_every_template_renders_in_every_language(notify_app, template, locale):
     payload, phrase = sample_payload(
         template, locale, invitation_url="http://localhost/registration/events/1/register?invitation=x")
     with notify_app.app_context():
-        email_id = sending.record(load(payload))
-        row, msg = stored(email_id)
+        row, msg = taken(payload)
         html = msg.get_body(("html",)).get_content()
         text = msg.get_body(("plain",)).get_content()
     assert row.locale == locale and row.template == template
@@ -102,7 +106,7 @@ def test_every_template_renders_in_every_language(notify_app, template, locale):
 
 def test_the_english_confirmation_says_what_happened_and_links_the_manage_page(notify_app):
     with notify_app.app_context():
-        _, msg = stored(sending.record(load(email_payload())))
+        _, msg = taken(email_payload())
     text = plain(msg.get_body(("plain",)).get_content())
     html = msg.get_body(("html",)).get_content()
     assert msg["Subject"] == "Registration confirmed: Autumn provider forum"
@@ -116,7 +120,7 @@ def test_the_english_confirmation_says_what_happened_and_links_the_manage_page(n
 
 def test_finnish_email_shows_the_time_in_helsinki_in_finnish(notify_app):
     with notify_app.app_context():
-        _, msg = stored(sending.record(load(email_payload(locale="fi"))))
+        _, msg = taken(email_payload(locale="fi"))
     text = plain(msg.get_body(("plain",)).get_content())
     assert "tiistai 14. lokakuuta 2031, 13.00–16.00" in text
 
@@ -126,8 +130,8 @@ def test_finnish_email_shows_the_time_in_helsinki_in_finnish(notify_app):
                                       "registration_already_registered"])
 def test_remote_attendees_get_the_join_link(notify_app, template):
     with notify_app.app_context():
-        _, msg = stored(sending.record(load(
-            email_payload(template, attendance_mode="remote", join_url=JOIN_URL))))
+        _, msg = taken(
+            email_payload(template, attendance_mode="remote", join_url=JOIN_URL))
     assert JOIN_URL in msg.get_body(("plain",)).get_content()
     assert JOIN_URL in parse_html(msg.get_body(("html",)).get_content()).hrefs
 
@@ -136,23 +140,23 @@ def test_remote_attendees_get_the_join_link(notify_app, template):
 def test_on_site_attendees_never_get_the_join_link(notify_app, template):
     # even a context that carried the link by mistake does not put it in an on-site email
     with notify_app.app_context():
-        _, msg = stored(sending.record(load(
-            sample_payload(template, attendance_mode="onsite", join_url=JOIN_URL)[0])))
+        _, msg = taken(
+            sample_payload(template, attendance_mode="onsite", join_url=JOIN_URL)[0])
     assert JOIN_URL.encode() not in msg.as_bytes()
 
 
 def test_waitlisted_remote_join_link_waits_for_a_confirmed_status(notify_app):
     with notify_app.app_context():
-        _, msg = stored(sending.record(load(email_payload(
+        _, msg = taken(email_payload(
             "registration_mode_changed", attendance_mode="remote", status="waitlisted",
-            join_url=JOIN_URL))))
+            join_url=JOIN_URL))
     assert JOIN_URL.encode() not in msg.as_bytes()
 
 
 def test_event_text_is_escaped_in_the_html_body(notify_app):
     title = 'Forum <script>alert("x")</script> & <b>budget</b>'
     with notify_app.app_context():
-        _, msg = stored(sending.record(load(email_payload(event_title=title))))
+        _, msg = taken(email_payload(event_title=title))
     html = msg.get_body(("html",)).get_content()
     assert "<script>" not in html and "<b>budget" not in html
     assert "&lt;script&gt;" in html
@@ -161,7 +165,7 @@ def test_event_text_is_escaped_in_the_html_body(notify_app):
 
 def test_the_message_is_multipart_alternative_with_the_ics_attached(notify_app):
     with notify_app.app_context():
-        _, msg = stored(sending.record(load(email_payload())))
+        _, msg = taken(email_payload())
     assert msg.get_content_type() == "multipart/mixed"
     assert msg.get_body(("plain",)) is not None and msg.get_body(("html",)) is not None
     assert any(p.get_content_type() == "multipart/alternative" for p in msg.iter_parts())
@@ -172,42 +176,60 @@ def test_the_message_is_multipart_alternative_with_the_ics_attached(notify_app):
     assert msg["To"] == "Maija Meikäläinen <maija@example.fi>"
 
 
-def test_recording_twice_keeps_one_row(notify_app):
+def test_a_redelivered_payload_keeps_one_row_and_is_not_sent_again(notify_app):
     payload = load(email_payload(to="Maija@Example.FI"))
     with notify_app.app_context():
-        first = sending.record(payload)
-        second = sending.record(payload)
-        assert first == second
-        assert [(r.recipient, r.status) for r in rows()] == [
-            ("maija@example.fi", EmailStatus.QUEUED)]
+        first = sending.take(payload)
+        assert sending.send(first) == EmailStatus.SENT
+        assert sending.take(payload) is None
+        assert [(r.id, r.recipient, r.status, r.attempts) for r in rows()] == [
+            (first.id, "maija@example.fi", EmailStatus.SENT, 1)]
 
 
-def test_a_row_is_claimed_only_once(notify_app):
-    with notify_app.app_context():
-        email_id = sending.record(load(email_payload()))
-        assert sending.claim(email_id) is True
-        assert sending.claim(email_id) is False
-        row, _ = stored(email_id)
-        assert row.status == EmailStatus.SENDING and row.attempts == 1
+def test_a_due_row_is_claimed_only_once(smtp_app, smtp):
+    smtp.recorder.reply_for["maija@example.fi"] = "451 Try again later"
+    payload = load(email_payload())
+    with smtp_app.app_context():
+        with pytest.raises(TransientFailure):
+            sending.send(sending.take(payload))
+        claimed = sending.take(payload)  # RETRYING: this delivery claims it
+        assert sending.take(payload) is None  # SENDING now: another delivery does not
+        row, _ = stored(claimed.id)
+        assert (row.status, row.attempts, claimed.attempts) == (EmailStatus.SENDING, 2, 2)
+
+
+def test_a_row_left_queued_is_claimed_once_and_its_stored_message_sent(smtp_app, smtp):
+    # rows recorded QUEUED (the model's default) before they were inserted claimed
+    payload = load(email_payload())
+    with smtp_app.app_context():
+        db.session.add(OutgoingEmail(
+            message_id=str(payload["message_id"]), recipient="maija@example.fi",
+            template=payload["template"], locale="en", subject="Stored before",
+            mime=b"Subject: Stored before\r\n\r\nThe stored body.\r\n"))
+        db.session.commit()
+        claimed = sending.take(payload)
+        assert claimed.attempts == 1 and claimed.mime.startswith(b"Subject: Stored before")
+        assert sending.take(payload) is None
+        assert sending.send(claimed) == EmailStatus.SENT
+    (received,) = smtp.recorder.received("maija@example.fi")
+    assert received["Subject"] == "Stored before"
 
 
 def test_dev_mailbox_backend_marks_sent_without_smtp(notify_app, smtp):
     notify_app.config["SMTP_PORT"] = smtp.port  # would be used if the backend talked SMTP
     with notify_app.app_context():
-        email_id = sending.record(load(email_payload()))
-        sending.claim(email_id)
-        assert sending.deliver(email_id) == EmailStatus.SENT
-        row, _ = stored(email_id)
+        claimed = sending.take(load(email_payload()))
+        assert sending.send(claimed) == EmailStatus.SENT
+        row, _ = stored(claimed.id)
     assert row.status == EmailStatus.SENT and row.sent_at is not None
     assert smtp.recorder.received() == []
 
 
 def test_smtp_delivery_marks_sent_after_the_servers_250(smtp_app, smtp):
     with smtp_app.app_context():
-        email_id = sending.record(load(email_payload()))
-        sending.claim(email_id)
-        assert sending.deliver(email_id) == EmailStatus.SENT
-        row, _ = stored(email_id)
+        claimed = sending.take(load(email_payload()))
+        assert sending.send(claimed) == EmailStatus.SENT
+        row, _ = stored(claimed.id)
     assert row.status == EmailStatus.SENT and row.last_error is None
     (msg,) = smtp.recorder.received("maija@example.fi")
     assert msg["Subject"] == "Registration confirmed: Autumn provider forum"
@@ -215,28 +237,30 @@ def test_smtp_delivery_marks_sent_after_the_servers_250(smtp_app, smtp):
 
 def test_hard_bounce_is_failed_and_not_retried(smtp_app, smtp):
     smtp.recorder.reply_for["maija@example.fi"] = "550 No such user"
+    payload = load(email_payload())
     with smtp_app.app_context():
-        email_id = sending.record(load(email_payload()))
-        sending.claim(email_id)
-        assert sending.deliver(email_id) == EmailStatus.FAILED
-        row, _ = stored(email_id)
-        assert sending.claim(email_id) is False
+        claimed = sending.take(payload)
+        assert sending.send(claimed) == EmailStatus.FAILED
+        row, _ = stored(claimed.id)
+        assert sending.take(payload) is None
     assert row.status == EmailStatus.FAILED and row.last_error.startswith("550")
 
 
 def test_soft_bounce_retries_until_the_limit_then_fails(smtp_app, smtp):
     smtp.recorder.reply_for["maija@example.fi"] = "451 Try again later"
+    payload = load(email_payload())
     with smtp_app.app_context():
-        email_id = sending.record(load(email_payload()))
         for attempt in (1, 2):
-            assert sending.claim(email_id)
+            claimed = sending.take(payload)
+            assert claimed.attempts == attempt
             with pytest.raises(TransientFailure):
-                sending.deliver(email_id)
-            row, _ = stored(email_id)
+                sending.send(claimed)
+            row, _ = stored(claimed.id)
             assert (row.status, row.attempts) == (EmailStatus.RETRYING, attempt)
-        assert sending.claim(email_id)
-        assert sending.deliver(email_id) == EmailStatus.FAILED  # MAIL_MAX_RETRIES=3
-        row, _ = stored(email_id)
+        claimed = sending.take(payload)
+        assert sending.send(claimed) == EmailStatus.FAILED  # MAIL_MAX_RETRIES=3
+        row, _ = stored(claimed.id)
+        assert sending.take(payload) is None
     assert row.attempts == 3 and row.last_error.startswith("451")
     assert smtp.recorder.received() == []
 
@@ -246,7 +270,7 @@ def test_broken_attachment_is_refused_and_nothing_is_stored(notify_app):
                                           "content_base64": "not base64!"}])
     with notify_app.app_context():
         with pytest.raises(ValidationError):
-            sending.record(load(payload))
+            sending.take(load(payload))
         assert rows() == []
 
 
