@@ -116,7 +116,7 @@ def show_event(event_id):
 @public_form_limits(limiter)
 def create_registration(event_id):
     """Register for an event: confirmed, or on the waiting list when on-site seats are taken."""
-    event, invitation = _public_event(event_id)
+    event, invitation = _public_event(event_id, queries.WITH_QUESTIONS)
     data = registration_schema(event).load(suite_api.json_object())
     try:
         registration, created = operations.register(event, data, str(get_locale()), invitation)

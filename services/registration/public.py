@@ -163,7 +163,8 @@ def _busy(event):
 
 def register(event_id):
     """GET the registration form; POST it: validate, register, commit, confirm."""
-    event, invitation = public_event(event_id, request.values.get("invitation", ""))
+    event, invitation = public_event(event_id, request.values.get("invitation", ""),
+                                     queries.WITH_QUESTIONS)
     if not operations.registration_open(event):
         return _closed(event)
     if request.method == "GET":

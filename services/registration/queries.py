@@ -1,7 +1,7 @@
 """Read-only questions about events and registrations."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from services.registration.models import (
     AgendaItem,
@@ -19,6 +19,10 @@ from shared.db import utcnow
 #: options of ``Session.get`` that load an event's agenda and each item's material list with it:
 #: two queries in all, instead of one more per agenda item when a page or schema walks them
 WITH_AGENDA = (selectinload(Event.agenda_items).selectinload(AgendaItem.materials),)
+#: an event's registration questions in the same query as the event (the form loads them)
+WITH_QUESTIONS = (joinedload(Event.questions),)
+#: ``Session.info`` key of the waiting-list positions counted since the session last flushed
+WAITLIST_POSITIONS = "registration.waitlist_positions"
 
 
 def agenda(event_id):
@@ -74,10 +78,27 @@ def counts_by_event(event_ids):
 
 
 def waitlist_position(registration):
-    """1 for the first in line; None if the registration is not waitlisted."""
+    """1 for the first in line; None if the registration is not waitlisted.
+
+    Asked again in the same session (the email, then the answer), the position is counted once:
+    it is kept until the session next flushes or rolls back, and not used while it holds
+    unflushed changes.
+    """
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead = db.session.scalar(
+    session = db.session()
+    key = (registration.id, registration.waitlisted_at)
+    clean = not (session.new or session.dirty or session.deleted)
+    if clean and key in session.info.get(WAITLIST_POSITIONS, {}):
+        return session.info[WAITLIST_POSITIONS][key]
+    position = _count_ahead(registration) + 1  # flushes first when there are changes
+    session.info.setdefault(WAITLIST_POSITIONS, {})[key] = position
+    return position
+
+
+def _count_ahead(registration):
+    """How many on-site registrations of the event are in line before ``registration``."""
+    return db.session.scalar(
         sa.select(sa.func.count(Registration.id)).where(
             Registration.event_id == registration.event_id,
             Registration.attendance_mode == AttendanceMode.ONSITE,
@@ -89,7 +110,18 @@ def waitlist_position(registration):
             ),
         )
     )
-    return ahead + 1
+
+
+@sa.event.listens_for(db._session_factory, "after_flush")
+def _forget_positions(session, _context):
+    """A flush may move people in line: positions are counted again after it."""
+    session.info.pop(WAITLIST_POSITIONS, None)
+
+
+@sa.event.listens_for(db._session_factory, "after_soft_rollback")
+def _forget_positions_rolled_back(session, _transaction):
+    """So may a rollback (of what was flushed): positions are counted again after it."""
+    session.info.pop(WAITLIST_POSITIONS, None)
 
 
 def first_waitlisted(event_id):

@@ -20,6 +20,7 @@ from services.registration.models import (
 from shared.auth import StaffUser
 from shared.contracts import SCHEMAS, events
 from shared.db import utcnow
+from shared.testing.statements import recording
 from tests.registration.conftest import JOIN_URL
 
 CONFIRMED, WAITLISTED, CANCELLED = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED,
@@ -77,6 +78,22 @@ def test_register_confirms_while_seats_last_then_waitlists(ctx, create_event, ou
     assert [queries.waitlist_position(r) for r in regs] == [None, None, 1, 2]
     assert queries.seats_left(db.session.get(Event, event_id)) == 0
     assert templates(outbox) == ["registration_confirmed"] * 2 + ["registration_waitlisted"] * 2
+
+
+def test_a_position_is_counted_once_until_the_session_changes_the_line(ctx, create_event):
+    event_id = create_event(onsite_capacity=1)
+    _, second, third = (register(event_id, f"p{n}@example.fi") for n in range(3))
+    with recording(db.engine) as seen:
+        assert [queries.waitlist_position(third) for _ in range(3)] == [2, 2, 2]
+    assert len(seen) == 1
+    second.status = RegistrationStatus.CANCELLED  # not flushed yet: counted again, after a flush
+    assert queries.waitlist_position(third) == 1
+    db.session.rollback()
+    assert queries.waitlist_position(third) == 2
+    operations.cancel(second)  # flushes
+    assert [queries.waitlist_position(third) for _ in range(2)] == [1, 1]
+    db.session.rollback()  # what was flushed is undone, and so is what was counted after it
+    assert queries.waitlist_position(third) == 2
 
 
 def test_confirmation_carries_an_ics_and_the_manage_link(ctx, create_event, outbox):
