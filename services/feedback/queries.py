@@ -8,6 +8,7 @@ comment that is not approved) is left out by the query itself.
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from services.feedback.models import Comment, CommentStatus, Forum, Topic, db
 
@@ -35,8 +36,8 @@ def public_forum(forum_id):
 
 
 def public_topic(topic_id):
-    """A live topic (on its forum's published agenda), or None."""
-    topic = db.session.get(Topic, topic_id)
+    """A live topic (on its forum's published agenda), or None; its forum comes in the same query."""
+    topic = db.session.get(Topic, topic_id, options=(joinedload(Topic.forum),))
     return topic if topic is not None and not topic.withdrawn else None
 
 
