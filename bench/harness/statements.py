@@ -14,7 +14,7 @@ FIGURE = "9 SQL statements per request"
 
 def _registration_requests(run, app):
     """(label, method, path, json) of the registration service's measured requests."""
-    event = run.ids["burst_events"][0]
+    event = run.ids["count_event"]
     body = {"name": "Count", "email": f"count-{run.tag}@bench.example", "organisation": "Bench Oy",
             "municipality": "Tampere", "attendance_mode": "onsite", "privacy_consent": True}
     return [("event page GET", "GET", f"/events/{event}", None),
