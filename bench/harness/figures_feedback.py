@@ -5,7 +5,7 @@ import time
 import sqlalchemy as sa
 
 from bench.harness import client, seed
-from bench.harness.figures_registration import page_rows
+from bench.harness.figures_registration import public_page
 from bench.harness.run import ratio
 
 PAGE_SIZE = 50  # services.feedback.queue.PAGE_SIZE, the queue's default page
@@ -14,11 +14,8 @@ LATE_PAGE = 500
 
 def topic_page(run):
     """Figure 3, second half: a topic page with 200 approved comments, GET at 16 connections."""
-    floor = run.floor("get", 16)
-    url = run.suite.url("feedback", f"/topics/{run.ids['shown_topic']}")
-    got = run.load("topic-page", "feedback", url, 16, run.mode["seconds"], "get", run.tag)
-    run.raw["topic_page"] = {**got, "floor": floor}
-    page_rows(run, "3 topic page (200 comments) GET @16", got, floor)
+    public_page(run, "topic_page", "feedback", f"/topics/{run.ids['shown_topic']}",
+                "3 topic page (200 comments) GET @16")
 
 
 def comment_submission(run):

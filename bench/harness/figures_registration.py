@@ -116,11 +116,17 @@ def form(run):
 
 def event_page(run):
     """Figure 3, first half: the public event page, GET at 16 connections."""
+    public_page(run, "event_page", "registration", f"/events/{run.ids['burst_events'][0]}",
+                "3 event page GET @16")
+
+
+def public_page(run, key, service, path, fig):
+    """GET ``path`` of ``service`` at 16 connections beside the floor's GET; the figure's rows."""
     floor = run.floor("get", 16)
-    url = run.suite.url("registration", f"/events/{run.ids['burst_events'][0]}")
-    got = run.load("event-page", "registration", url, 16, run.mode["seconds"], "get", run.tag)
-    run.raw["event_page"] = {**got, "floor": floor}
-    page_rows(run, "3 event page GET @16", got, floor)
+    url = run.suite.url(service, path)
+    got = run.load(key.replace("_", "-"), service, url, 16, run.mode["seconds"], "get", run.tag)
+    run.raw[key] = {**got, "floor": floor}
+    page_rows(run, fig, got, floor)
 
 
 def page_rows(run, fig, got, floor):

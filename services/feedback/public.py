@@ -17,15 +17,13 @@ from services.feedback import comments, queries, topics
 from services.feedback.models import CommentStatus, ReportReason, db
 from services.feedback.schemas import CommentSchema, ReportSchema
 from shared import tokens
-from shared.web.fragments import app_cache, request_key
+from shared.web import fragments
 from shared.web.messages import translate_errors
 
 #: the hidden field only bots fill in
 HONEYPOT = "website"
 TEXT_FIELDS = ("name", "organisation", "email", "text", "business_id")
 CHECKED = ("y", "on", "true", "1", "yes")
-#: how many topics' rendered comment lists each app keeps (200 comments are about 150 KiB)
-COMMENT_LISTS_KEPT = 64
 REASON_LABELS = {
     ReportReason.OFF_TOPIC: _l("Off topic"),
     ReportReason.INAPPROPRIATE: _l("Inappropriate"),
@@ -78,8 +76,7 @@ def comment_list(topic, state):
         html = render_template("feedback/public/_threads.html", threads=threads, state=state)
         return Markup(html), sum(1 + len(t.replies) for t in threads)  # noqa: S704 - rendered by Jinja
 
-    key = request_key("topic-comments", topic.id, topic.comments_version, state)
-    return app_cache("topic-comments", COMMENT_LISTS_KEPT).get_or_make(key, render)
+    return fragments.cached("topic-comments", (topic.id, topic.comments_version, state), render)
 
 
 def _topic_page(topic, status=200, form="", values=None, errors=None):

@@ -38,12 +38,10 @@ from services.registration.operations import RegistrationClosed, RegistrationErr
 from services.registration.schemas import registration_schema
 from shared.auth import current_staff
 from shared.db import utcnow
-from shared.web.fragments import app_cache, request_key
+from shared.web import fragments
 
 #: the hidden field only bots fill in
 HONEYPOT = "website"
-#: how many events' rendered agendas each app keeps
-AGENDAS_KEPT = 64
 
 
 def page(template, status=200, **context):
@@ -106,8 +104,7 @@ def agenda_html(event, token):
             "registration/public/_agenda.html", items=items, token=token,
             type_label=materials.type_label, human_size=materials.human_size))
 
-    key = request_key("event-agenda", event.id, event.agenda_version, token)
-    return app_cache("event-agenda", AGENDAS_KEPT).get_or_make(key, render)
+    return fragments.cached("event-agenda", (event.id, event.agenda_version, token), render)
 
 
 def show_event(event_id):
