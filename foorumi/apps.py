@@ -4,7 +4,7 @@ from flask import render_template
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from services import feedback, memo, notify, registration
-from shared.auth import accounts_db
+from shared.auth import accounts_db, people
 from shared.config import SERVICES
 from shared.web import make_app
 from shared.web.ratelimit import make_limiter
@@ -18,8 +18,10 @@ FACTORIES = {
 
 
 def create_portal(config=None):
-    """The landing page at / with the privacy notice and accessibility statement."""
+    """The landing page at / with the privacy notice and accessibility statement, and the people
+    pages (staff accounts for admins, the password change for everyone) under /staff/."""
     app = make_app("portal", __name__, config, db=accounts_db, limiter=make_limiter("portal"))
+    app.register_blueprint(people.blueprint, url_prefix="/staff")
     app.add_url_rule("/", "index", lambda: render_template("portal/index.html"))
     app.add_url_rule("/privacy", "privacy", lambda: render_template("portal/privacy.html"))
     app.add_url_rule("/accessibility", "accessibility",

@@ -80,6 +80,11 @@ def cmd_serve(args):
     """Serve the whole suite on one port, with a worker and beat beside it."""
     from foorumi.runner import serve
 
+    if config.load()["ENV"] == "production":
+        print("foorumi: refusing to serve in production: `foorumi serve` is the embedded "
+              "development server; run each service under gunicorn (see docker-compose.yml)",
+              file=sys.stderr)
+        return 2
     loglevel = "INFO" if args.verbose else "WARNING"
     return serve(args.host, args.port, with_worker=not args.no_worker, loglevel=loglevel)
 
@@ -131,7 +136,11 @@ def build_parser():
 def main(argv=None):
     """Entry point of the ``foorumi`` console script."""
     args = build_parser().parse_args(argv)
-    return args.func(args) or 0
+    try:
+        return args.func(args) or 0
+    except config.ConfigError as exc:
+        print(f"foorumi: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -4,5 +4,6 @@ In production nginx sends ``/`` here and each service's prefix to that service's
 """
 
 from foorumi.apps import create_portal
+from shared.web.app import wsgi_app
 
-app = create_portal()
+app = wsgi_app(create_portal)

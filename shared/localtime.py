@@ -1,7 +1,9 @@
 """Times as staff type them: ``datetime-local`` inputs in the suite's zone (Europe/Helsinki).
 
 Times are stored in UTC and shown and entered in Helsinki time (rule 7 of the house); these two
-helpers are the only place that converts a form's wall-clock time.
+helpers are the only place that converts a form's wall-clock time. A time outside YEARS is
+refused: nothing the forum plans lies there, and a time near year 1 or 9999 has no UTC time (or
+none a week later).
 """
 
 import datetime as dt
@@ -10,6 +12,9 @@ import zoneinfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields
+
+#: the years a time typed into a form may fall in
+YEARS = range(2000, 3000)
 
 
 def helsinki():
@@ -33,6 +38,6 @@ class LocalDateTime(fields.Field):
             local = dt.datetime.fromisoformat(str(value).strip())
         except ValueError as exc:
             raise self.make_error("invalid") from exc
-        if local.tzinfo is not None:
+        if local.tzinfo is not None or local.year not in YEARS:
             raise self.make_error("invalid")
         return local.replace(tzinfo=helsinki()).astimezone(dt.UTC)

@@ -33,9 +33,17 @@ def random_token():
     return secrets.token_urlsafe(32)
 
 
+def signing_keys(config):
+    """The keys that verify, oldest first: itsdangerous signs with the last (``SECRET_KEY``)."""
+    return [*reversed(config.get("SECRET_KEY_FALLBACKS") or ()), config["SECRET_KEY"]]
+
+
 def _serializer(purpose):
-    """A serializer whose salt is the purpose, so a token for one thing opens nothing else."""
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"foorumi.{purpose}")
+    """A serializer whose salt is the purpose, so a token for one thing opens nothing else.
+
+    Tokens signed with a key of ``SECRET_KEY_FALLBACKS`` still load while the key is listed.
+    """
+    return URLSafeTimedSerializer(signing_keys(current_app.config), salt=f"foorumi.{purpose}")
 
 
 def sign(purpose, **data):

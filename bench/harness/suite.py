@@ -6,6 +6,7 @@ before and after.
 """
 
 import os
+import secrets
 import sys
 import time
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ class Suite:
 def settings(dbs, smtp_port, work_dir):
     """The suite's FOORUMI_* settings for the run (rate limits off, mail to the sink)."""
     return {
-        "ENV": "production", "SECRET_KEY": "bench-secret", "PUBLIC_URL": "http://127.0.0.1",
+        "ENV": "production", "SECRET_KEY": secrets.token_urlsafe(48), "PUBLIC_URL": "http://127.0.0.1",
         "INSTANCE_DIR": str(work_dir / "instance"), "BROKER_URL": REDIS_URL,
         "MAIL_BACKEND": "smtp", "SMTP_HOST": procs.HOST, "SMTP_PORT": str(smtp_port),
         "DEV_MAILBOX": "0", "RATELIMIT_ENABLED": "0",

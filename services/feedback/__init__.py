@@ -11,7 +11,6 @@ def create_app(config=None):
     from services.feedback.models import OutboxMessage, db
 
     app = make_app("feedback", __name__, config, db=db, limiter=limiter)
-    app.config["STAFF_HOME"] = "feedback_public.index"
     register_blueprints(app)
     install_after_commit(db, OutboxMessage)
     return app

@@ -2,7 +2,8 @@
 
 ``GET /api/v1/moderation/queue`` lists a queue a page at a time (keyset cursor ``after``, as the
 staff pages do); ``POST /api/v1/moderation/comments/<id>/decision`` decides on one comment and
-``POST /api/v1/moderation/decisions`` on several at once (all or nothing). They use the staff
+``POST /api/v1/moderation/decisions`` on several at once (all or nothing; an unknown comment among
+them is a 422 on ``comment_ids``, an unknown one in the path a 404). They use the staff
 session (the one login of the suite): the public gets 401, a staff member without the moderator
 role 403. Being JSON, they are exempt from CSRF like the rest of the API; the session cookie is
 SameSite=Lax, so another site cannot post to them with the moderator's session.
@@ -18,6 +19,7 @@ from services.feedback.models import ModerationAction, db
 from services.feedback.schemas import ErrorSchema
 from shared.auth import Role, current_staff, login_required
 from shared.web.errors import error_response
+from shared.web.fields import Id, Text
 from shared.web.security import csrf
 from shared.web.text import markdown
 
@@ -75,14 +77,13 @@ class DecisionSchema(Schema):
 
     action = fields.String(required=True, validate=validate.OneOf(
         ACTIONS, error=_l("Choose one of the options.")))
-    reason = fields.String(load_default="", validate=validate.Length(
-        max=moderation.REASON_MAX, error=_l("Use at most {max} characters.")))
+    reason = Text(moderation.REASON_MAX, multiline=True, load_default="")
 
 
 class BulkDecisionSchema(DecisionSchema):
     """The same decision on several comments."""
 
-    comment_ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(
+    comment_ids = fields.List(Id(), required=True, validate=validate.Length(
         min=1, max=moderation.BULK_MAX, error=_l("Choose from 1 to {max} comments.")))
 
 
@@ -105,10 +106,13 @@ def _body(schema):
     return schema.load(body)
 
 
-def _refused(exc):
-    """The answer to a decision the moderation rules refused; nothing changed."""
+def _refused(exc, bulk=False):
+    """The answer to a decision the moderation rules refused; nothing changed.
+
+    An unknown comment is a 404 in the path, a 422 on the field in a bulk decision.
+    """
     db.session.rollback()
-    if isinstance(exc, moderation.UnknownComment):
+    if isinstance(exc, moderation.UnknownComment) and not bulk:
         return error_response(404, exc.message)
     if isinstance(exc, moderation.ReasonRequired):
         return error_response(422, errors={"reason": [str(exc.message)]})
@@ -169,6 +173,6 @@ def decide_many():
         decisions = moderation.decide_many(data["comment_ids"], data["action"], current_staff(),
                                            data["reason"])
     except moderation.ModerationError as exc:
-        return _refused(exc)
+        return _refused(exc, bulk=True)
     db.session.commit()
     return jsonify(DecisionOutSchema(many=True).dump(decisions))

@@ -1,6 +1,8 @@
 """The feedback service's URL table: public pages at /, staff pages at /staff, the API at /api/v1.
 
-Staff pages are two blueprints by role: moderation (moderators) and forums (secretaries).
+Staff pages are two blueprints by role: moderation (moderators) and forums (secretaries). The
+confirmation page of a comment's emailed link is never stored by a cache (``no_store``); staff
+pages never are either (:mod:`shared.web.security`).
 """
 
 from flask import Blueprint
@@ -8,6 +10,7 @@ from flask import Blueprint
 from services.feedback import api, public, staff, staff_forums
 from services.feedback.limits import limiter
 from shared.web.ratelimit import public_form_limits
+from shared.web.security import no_store
 
 __all__ = ["limiter", "register_blueprints"]
 
@@ -24,7 +27,7 @@ bp.add_url_rule("/comments/<int:comment_id>/reply", view_func=public.reply_form)
 bp.add_url_rule("/comments/<int:comment_id>/report", view_func=public.report_form)
 bp.add_url_rule("/comments/<int:comment_id>/reports", methods=["POST"],
                 view_func=limited(public.submit_report))
-bp.add_url_rule("/confirm/<token>", methods=["GET", "POST"], view_func=public.confirm)
+bp.add_url_rule("/confirm/<token>", methods=["GET", "POST"], view_func=no_store(public.confirm))
 
 staff_bp = Blueprint("feedback_staff", __name__, template_folder="templates")
 staff_bp.add_url_rule("/moderation", view_func=staff.moderation_queue)

@@ -11,6 +11,7 @@ PostgreSQL), so two moderators never decide the same comment twice. Flush only, 
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
 
 from services.feedback import emails
 from services.feedback.models import (
@@ -22,6 +23,7 @@ from services.feedback.models import (
     db,
 )
 from shared.db import utcnow
+from shared.validators import PlainText
 
 #: the longest reason a moderator may give, in characters
 REASON_MAX = 2000
@@ -55,7 +57,7 @@ class NotAllowed(ModerationError):
 
 
 class ReasonRequired(ModerationError):
-    """Rejecting and hiding need a reason of at most REASON_MAX characters."""
+    """Rejecting and hiding need a reason; any reason is at most REASON_MAX characters of text."""
 
 
 class UnknownComment(ModerationError):
@@ -79,13 +81,17 @@ def _refusal(comment, action):
 
 
 def clean_reason(action, reason):
-    """The stripped reason; raises ReasonRequired when one is needed and missing, or too long."""
+    """The stripped reason; raises ReasonRequired when one is needed and missing, too long, or
+    has control characters other than newlines and tabs."""
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if action in NEEDS_REASON and not reason:
         raise ReasonRequired(_l("Give a reason."))
     if len(reason) > REASON_MAX:
         raise ReasonRequired(_l("Use at most %(max)s characters.", max=REASON_MAX))
-    return reason
+    try:
+        return PlainText(multiline=True)(reason)
+    except ValidationError as exc:
+        raise ReasonRequired(exc.messages[0]) from exc
 
 
 def open_reports(comment_id):

@@ -11,6 +11,7 @@ than POLICY_MODERATION_DIGEST_WORKING_DAYS working days (weekends and Finnish ho
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from services.feedback.models import Comment, CommentStatus, Report, Topic, db
 from shared.db import utcnow
+from shared.web.fields import ID_MAX
 from shared.workdays import working_days_between
 
 PENDING, REPORTED = "pending", "reported"
@@ -60,6 +62,8 @@ class QueuePage:
 
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: a cursor: microseconds since EPOCH, an underscore, a comment id (ASCII digits only)
+CURSOR = re.compile(r"(\d{1,18})_(\d{1,19})", re.ASCII)
 
 
 def encode_cursor(moment, comment_id):
@@ -69,11 +73,11 @@ def encode_cursor(moment, comment_id):
 
 def decode_cursor(text):
     """(aware UTC datetime, id) from :func:`encode_cursor`'s text; raises BadCursor."""
-    micros, _, comment_id = str(text).partition("_")
-    if not (micros.isdigit() and comment_id.isdigit()) or len(micros) > 18:
+    match = CURSOR.fullmatch(str(text))
+    if match is None or int(match.group(2)) > ID_MAX:
         raise BadCursor(text)
     try:
-        return EPOCH + dt.timedelta(microseconds=int(micros)), int(comment_id)
+        return EPOCH + dt.timedelta(microseconds=int(match.group(1))), int(match.group(2))
     except OverflowError as exc:
         raise BadCursor(text) from exc
 

@@ -42,7 +42,7 @@ class CommentSchema(Schema):
     name = Text(SHORT_TEXT_MAX, required=True)
     organisation = Text(SHORT_TEXT_MAX, required=True)
     email = EmailAddress(required=True)
-    text = Text(COMMENT_MAX, required=True, metadata={
+    text = Text(COMMENT_MAX, multiline=True, required=True, metadata={
         "description": f"Markdown, at most {COMMENT_MAX} characters; HTML is not allowed"})
     business_id = OptionalBusinessId()
     on_behalf_of_organisation = fields.Boolean(load_default=False)
@@ -53,7 +53,7 @@ class ReportSchema(Schema):
 
     reason = fields.String(required=True, validate=validate.OneOf(
         [r.value for r in ReportReason], error=_l("Choose a reason.")))
-    details = Text(DETAILS_MAX, load_default="")
+    details = Text(DETAILS_MAX, multiline=True, load_default="")
 
     @validates_schema
     def _details_with_other(self, data, **kwargs):

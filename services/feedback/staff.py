@@ -4,7 +4,7 @@ Moderators (and admins) see the pending and reported queues and decide, one comm
 in bulk; admins alone read the whole audit trail. Views load the posted form, call
 :mod:`moderation`, commit and redirect; a refused decision re-renders the page with the error next
 to its field (422 for bad input, 409 for a decision the comment's state no longer allows, 404 for
-an unknown comment) and changes nothing.
+an unknown comment in the path, 422 for one ticked in the bulk form) and changes nothing.
 """
 
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from services.feedback import moderation, queue
 from services.feedback.models import (
@@ -24,6 +25,7 @@ from services.feedback.models import (
 from services.feedback.personal_data import describe
 from services.feedback.public import REASON_LABELS, page
 from shared.auth import Role, current_staff, login_required
+from shared.web.fields import Id
 
 moderator = login_required(Role.MODERATOR)
 admin = login_required(Role.ADMIN)
@@ -47,6 +49,15 @@ REPORT_ACTIONS = (ModerationAction.HIDE, ModerationAction.DISMISS_REPORTS)
 #: the bulk form decides these only
 BULK_ACTIONS = (ModerationAction.APPROVE, ModerationAction.REJECT)
 AUDIT_PAGE = 100
+
+
+class AuditArgs(Schema):
+    """The audit trail's query: ``before``, the id the page starts below (a ValidationError is 422)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    before = Id(strict=False, load_default=None)
 
 
 def waited(item):
@@ -105,10 +116,10 @@ def _action(value):
         return None
 
 
-def _error_status(exc):
-    """The HTTP status of a refused decision."""
+def _error_status(exc, bulk=False):
+    """The HTTP status of a refused decision (an unknown comment ticked in bulk is bad input)."""
     if isinstance(exc, moderation.UnknownComment):
-        return 404
+        return 422 if bulk else 404
     return 409 if isinstance(exc, moderation.NotAllowed) else 422
 
 
@@ -143,10 +154,10 @@ def decide_comment(comment_id):
 
 
 def _posted_ids():
-    """The ticked comment ids, or None when one is not a number."""
+    """The ticked comment ids, or None when one is not an id."""
     try:
-        return [int(value) for value in request.form.getlist("comment_id")]
-    except ValueError:
+        return fields.List(Id(strict=False)).deserialize(request.form.getlist("comment_id"))
+    except ValidationError:
         return None
 
 
@@ -165,7 +176,8 @@ def decide_bulk():
     except moderation.ModerationError as exc:
         db.session.rollback()
         field = "bulk-reason" if isinstance(exc, moderation.ReasonRequired) else "bulk-comments"
-        return _queue_page(queue.PENDING, _error_status(exc), {field: [str(exc.message)]}, values)
+        return _queue_page(queue.PENDING, _error_status(exc, bulk=True), {field: [str(exc.message)]},
+                           values)
     db.session.commit()
     flash(ngettext("%(decision)s: %(num)d comment.", "%(decision)s: %(num)d comments.",
                    len(decisions), decision=ACTION_LABELS[action]), "success")
@@ -175,7 +187,7 @@ def decide_bulk():
 @admin
 def audit_trail():
     """Every moderation decision, newest first, a page at a time (``?before=<id>``)."""
-    before = request.args.get("before", type=int)
+    before = AuditArgs().load(request.args)["before"]
     query = sa.select(ModerationDecision).order_by(ModerationDecision.id.desc()).limit(AUDIT_PAGE + 1)
     if before:
         query = query.where(ModerationDecision.id < before)

@@ -11,7 +11,6 @@ def create_app(config=None):
     from services.memo.models import OutboxMessage, db
 
     app = make_app("memo", __name__, config, db=db, limiter=limiter)
-    app.config["STAFF_HOME"] = "memo_public.index"
     register_blueprints(app)
     install_after_commit(db, OutboxMessage)
     return app

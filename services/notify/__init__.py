@@ -12,7 +12,6 @@ def create_app(config=None):
     from services.notify.models import OutboxMessage, db
 
     app = make_app("notify", __name__, config, db=db, limiter=limiter)
-    app.config["STAFF_HOME"] = "notify_public.index"
     register_blueprints(app)
     init_mail_templates(app)
     install_after_commit(db, OutboxMessage)

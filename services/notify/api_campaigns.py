@@ -25,6 +25,8 @@ from shared.auth import Role, current_staff, login_required
 from shared.db import utcnow
 from shared.web.api import json_object
 from shared.web.errors import error_response
+from shared.web.fields import UtcDateTime
+from shared.web.input_guards import body_limit
 from shared.web.security import csrf
 
 blp = Blueprint("notify_campaigns_api", __name__, url_prefix="/api/v1/campaigns",
@@ -49,7 +51,7 @@ class CampaignOutSchema(Schema):
 class SendSchema(Schema):
     """When to send: absent or null is now (UTC, ISO 8601)."""
 
-    send_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    send_at = UtcDateTime(load_default=None, allow_none=True)
 
 
 def _campaign(campaign_id):
@@ -87,8 +89,10 @@ def list_campaigns():
 @blp.doc(**json_body_doc(CampaignSchema))
 @blp.response(201, CampaignOutSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+@blp.alt_response(413, schema=ErrorSchema, description="Request too large")
 @blp.alt_response(422, schema=ErrorSchema, description="Bad input, by field")
 @communications
+@body_limit("NEWSLETTER_MAX_BYTES")
 def create_campaign():
     """Compose a newsletter as a draft."""
     campaign = campaigns.create(CampaignSchema().load(json_object()), current_staff().email)

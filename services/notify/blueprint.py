@@ -1,11 +1,16 @@
-"""The notify service's URL table: public pages at /, staff pages at /staff, the API at /api/v1."""
+"""The notify service's URL table: public pages at /, staff pages at /staff, the API at /api/v1.
+
+The pages a subscriber's secret link opens, the staff's plan calendar and the dev mailbox are
+never stored by a cache (``no_store``); staff pages never are either (:mod:`shared.web.security`).
+"""
 
 from flask import Blueprint
 
 from services.notify import api, archive, mailbox, public, staff, staff_plan
 from services.notify.limits import limiter
+from shared.web.input_guards import body_limit
 from shared.web.ratelimit import public_form_limits
-from shared.web.security import csrf
+from shared.web.security import csrf, no_store
 
 __all__ = ["limiter", "register_blueprints"]
 
@@ -17,21 +22,26 @@ bp = Blueprint("notify_public", __name__, template_folder="templates")
 bp.add_url_rule("/", view_func=public.index)
 bp.add_url_rule("/subscribe", methods=["GET", "POST"], view_func=limited(public.subscribe))
 bp.add_url_rule("/subscribe/confirm/<token>", methods=["GET", "POST"],
-                view_func=public.confirm_subscription)
-bp.add_url_rule("/preferences/<token>", methods=["GET", "POST"], view_func=public.preferences)
-bp.add_url_rule("/unsubscribe/<token>", methods=["GET", "POST"], view_func=public.unsubscribe)
+                view_func=no_store(public.confirm_subscription))
+bp.add_url_rule("/preferences/<token>", methods=["GET", "POST"],
+                view_func=no_store(public.preferences))
+bp.add_url_rule("/unsubscribe/<token>", methods=["GET", "POST"],
+                view_func=no_store(public.unsubscribe))
 bp.add_url_rule("/archive", view_func=archive.list_newsletters)
 bp.add_url_rule("/archive/<int:campaign_id>", view_func=archive.show_newsletter)
 bp.add_url_rule("/feed.atom", view_func=archive.atom_feed)
 #: the communications plan for staff calendars (a signed token in the URL, no login)
-bp.add_url_rule("/plan/<token>.ics", view_func=staff_plan.plan_ical)
+bp.add_url_rule("/plan/<token>.ics", view_func=no_store(staff_plan.plan_ical))
 
 staff_bp = Blueprint("notify_staff", __name__, template_folder="templates")
 staff_bp.add_url_rule("/campaigns", view_func=staff.list_campaigns)
-staff_bp.add_url_rule("/campaigns/new", methods=["GET", "POST"], view_func=staff.new_campaign)
+#: the composer takes three long texts: up to NEWSLETTER_MAX_BYTES, where forms take FORM_MAX_BYTES
+composer = body_limit("NEWSLETTER_MAX_BYTES")
+staff_bp.add_url_rule("/campaigns/new", methods=["GET", "POST"],
+                      view_func=composer(staff.new_campaign))
 staff_bp.add_url_rule("/campaigns/<int:campaign_id>", view_func=staff.show_campaign)
 staff_bp.add_url_rule("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"],
-                      view_func=staff.edit_campaign)
+                      view_func=composer(staff.edit_campaign))
 staff_bp.add_url_rule("/campaigns/<int:campaign_id>/preview", view_func=staff.preview_campaign)
 staff_bp.add_url_rule("/plan", view_func=staff_plan.show_plan)
 staff_bp.add_url_rule("/plan/<int:forum_id>/<key>/done", methods=["POST"],
@@ -42,11 +52,11 @@ for action in ("test", "send", "approve", "pause", "resume", "cancel"):
 
 #: the dev mailbox: every email the suite sent, readable in the browser (dev mode only)
 mailbox_bp = Blueprint("notify_mailbox", __name__, template_folder="templates")
-mailbox_bp.add_url_rule("/", view_func=mailbox.list_messages)
-mailbox_bp.add_url_rule("/<int:email_id>", view_func=mailbox.show_message)
-mailbox_bp.add_url_rule("/<int:email_id>/raw", view_func=mailbox.raw_message)
+mailbox_bp.add_url_rule("/", view_func=no_store(mailbox.list_messages))
+mailbox_bp.add_url_rule("/<int:email_id>", view_func=no_store(mailbox.show_message))
+mailbox_bp.add_url_rule("/<int:email_id>/raw", view_func=no_store(mailbox.raw_message))
 mailbox_bp.add_url_rule("/<int:email_id>/attachments/<int:index>",
-                        view_func=mailbox.download_attachment)
+                        view_func=no_store(mailbox.download_attachment))
 
 
 def register_blueprints(app):

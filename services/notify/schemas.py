@@ -2,17 +2,19 @@
 
 :class:`SubscribeSchema` loads a subscription from the public form or the JSON API,
 :class:`PreferencesSchema` a subscriber's changes, :class:`CampaignSchema` a newsletter the staff
-compose. Every message is a lazy translated string (or one of marshmallow's own, which
-:mod:`shared.web.messages` translates).
+compose (its ``announcement_id`` must name a stored announcement). Every message is a lazy
+translated string (or one of marshmallow's own, which :mod:`shared.web.messages` translates).
 """
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from services.notify.interests import INDUSTRIES, REGIONS, THEMES
+from services.notify.models import Announcement, db
 from shared.config import LANGUAGES
+from shared.validators import PlainText
 from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
-from shared.web.fields import EmailAddress, Text
+from shared.web.fields import UNKNOWN, EmailAddress, Id, Text
 
 SHORT_TEXT_MAX = 200
 SUBJECT_MAX = 200
@@ -69,7 +71,7 @@ class PreferencesSchema(InterestsMixin):
 class TokenSchema(Schema):
     """A token from an emailed link (confirm, unsubscribe)."""
 
-    token = fields.String(required=True, validate=validate.Length(1, TOKEN_MAX))
+    token = fields.String(required=True, validate=[validate.Length(1, TOKEN_MAX), PlainText()])
 
 
 class SegmentSchema(Schema):
@@ -84,14 +86,20 @@ class CampaignSchema(Schema):
     """A newsletter: Finnish required, Swedish and English optional (both fields or neither)."""
 
     subject_fi = Text(SUBJECT_MAX, required=True)
-    body_fi = Text(BODY_MAX, required=True)
+    body_fi = Text(BODY_MAX, multiline=True, required=True)
     subject_sv = Text(SUBJECT_MAX, load_default="")
-    body_sv = Text(BODY_MAX, load_default="")
+    body_sv = Text(BODY_MAX, multiline=True, load_default="")
     subject_en = Text(SUBJECT_MAX, load_default="")
-    body_en = Text(BODY_MAX, load_default="")
+    body_en = Text(BODY_MAX, multiline=True, load_default="")
     segment = fields.Nested(SegmentSchema, load_default=dict)
     #: the forum announcement the newsletter was started from, if any
-    announcement_id = fields.Integer(load_default=None, allow_none=True, strict=False)
+    announcement_id = Id(load_default=None, allow_none=True, strict=False)
+
+    @validates("announcement_id")
+    def _announcement_exists(self, value, **kwargs):
+        """An announcement id names a stored announcement."""
+        if value is not None and db.session.get(Announcement, value) is None:
+            raise ValidationError([UNKNOWN])
 
     @validates_schema
     def _both_or_neither(self, data, **kwargs):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError
+from marshmallow import EXCLUDE, Schema, ValidationError
 
 from services.notify import announcements, campaigns, forums, interests, rendering, tasks
 from services.notify.mailbox import sanitize_email_html
@@ -32,6 +32,7 @@ from shared.auth import Role, current_staff, login_required
 from shared.db import utcnow
 from shared.localtime import LocalDateTime
 from shared.mail import PermanentFailure, SMTPConnection, TransientFailure
+from shared.web.fields import Id
 
 communications = login_required(Role.COMMUNICATIONS)
 PAGE_SIZE = 100
@@ -61,6 +62,16 @@ class ScheduleSchema(Schema):
     """When to send: empty is now."""
 
     send_at = LocalDateTime(load_default=None, allow_none=True)
+
+
+class QueryIds(Schema):
+    """Ids in the pages' query strings: ``?announcement=`` and ``?after=`` (bad ones are a 422)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    announcement = Id(strict=False, load_default=None)
+    after = Id(strict=False, load_default=None)
 
 
 def page(template, status=200, **context):
@@ -121,7 +132,7 @@ def _with_forums_block(values):
 
 def _starting_values():
     """The composer's first values: empty, or a forum's announcement as a Markdown block."""
-    announcement_id = request.args.get("announcement", type=int)
+    announcement_id = QueryIds().load(request.args)["announcement"]
     if announcement_id is None:
         return _with_forums_block({})
     announcement = db.session.get(Announcement, announcement_id) or abort(404)
@@ -184,7 +195,7 @@ def show_campaign(campaign_id):
     status = request.args.get("status", "")
     if status and status not in {s.value for s in DeliveryStatus}:
         abort(404)
-    after = request.args.get("after", 0, type=int)
+    after = QueryIds().load(request.args)["after"] or 0
     rows = _deliveries(campaign.id, status, after)
     counts = campaigns.delivery_counts(campaign.id)
     return page("notify/staff/campaign.html", campaign=campaign, counts=counts,

@@ -21,6 +21,7 @@ from services.notify.models import (
 )
 from shared import tokens
 from shared.db import utcnow
+from shared.validators import CONTROL
 
 CONFIRM_PURPOSE = "subscribe_confirm"
 #: what a subscription request may set on the subscriber
@@ -49,7 +50,7 @@ def by_email(email):
 
 def by_token(token):
     """The subscriber whose preferences/unsubscribe token this is, or None."""
-    if not isinstance(token, str) or not token or len(token) > 64:
+    if not isinstance(token, str) or not token or len(token) > 64 or CONTROL.search(token):
         return None
     return db.session.scalar(sa.select(Subscriber).where(Subscriber.token == token))
 

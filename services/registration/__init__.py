@@ -12,7 +12,6 @@ def create_app(config=None):
     from services.registration.models import OutboxMessage, db
 
     app = make_app("registration", __name__, config, db=db, limiter=limiter)
-    app.config["STAFF_HOME"] = "registration_staff.list_events"
     register_blueprints(app)
     install_after_commit(db, OutboxMessage)
     return app

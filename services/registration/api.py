@@ -3,6 +3,8 @@
 Thin controllers: load input through a schema, call operations, commit, answer JSON. Errors keep
 the suite's format (``{"code", "message", "errors": {field: [messages]}}``, see
 :mod:`shared.web.errors`) in the request's language (``Accept-Language`` or ``?lang=``).
+A registration is answered 202 whether or not the address had registered for the event; the
+registrant's details go only to the holder of the manage link, and are never stored by a cache.
 """
 
 from flask import abort, jsonify, request
@@ -13,13 +15,13 @@ from flask_smorest import Blueprint
 from services.registration import operations, queries
 from services.registration.limits import limiter
 from services.registration.models import Event, EventKind, EventStatus, db
+from services.registration.public import RECEIVED_MESSAGE
 from services.registration.schemas import (
-    AlreadyRegisteredSchema,
     CancelledSchema,
     ErrorSchema,
     EventDetailSchema,
     EventSummarySchema,
-    RegistrationCreatedSchema,
+    RegistrationReceivedSchema,
     RegistrationSchema,
     RegistrationViewSchema,
     registration_schema,
@@ -27,7 +29,7 @@ from services.registration.schemas import (
 from shared.web import api as suite_api
 from shared.web.errors import error_response
 from shared.web.ratelimit import public_form_limits
-from shared.web.security import csrf
+from shared.web.security import csrf, no_store
 
 #: seconds a client should wait after a 503 "seats busy" before trying again
 RETRY_AFTER_SECONDS = 2
@@ -104,38 +106,41 @@ def show_event(event_id):
 @blp.route("/events/<int:event_id>/registrations", methods=["POST"])
 @blp.doc(requestBody={"required": True,
                       "content": {"application/json": {"schema": RegistrationSchema}}})
-@blp.response(201, RegistrationCreatedSchema)
-@blp.alt_response(200, schema=AlreadyRegisteredSchema, success=True,
-                  description="Already registered: the manage link was sent again by email")
+@blp.response(202, RegistrationReceivedSchema, description=(
+    "Received, whether the address is new for the event or had registered before (the answer "
+    "does not tell which). The registrant's status (confirmed, waiting list and position, "
+    "remote) and manage link are emailed to the address, never answered here."))
 @blp.alt_response(400, schema=ErrorSchema, description="Not a JSON object")
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown or unpublished event")
 @blp.alt_response(409, schema=ErrorSchema, description="Registration is not open")
 @blp.alt_response(413, schema=ErrorSchema, description="Request too large")
 @blp.alt_response(422, schema=ErrorSchema, description="Bad input, by field")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many attempts")
 @blp.alt_response(503, schema=ErrorSchema, description="Seats busy; retry after Retry-After")
 @public_form_limits(limiter)
 def create_registration(event_id):
-    """Register for an event: confirmed, or on the waiting list when on-site seats are taken."""
+    """Register for an event: confirmed, or on the waiting list when on-site seats are taken.
+
+    A second registration with the same address changes nothing and gets the same answer; the
+    email sent to the address tells which it was.
+    """
     event, invitation = _public_event(event_id, queries.WITH_QUESTIONS)
     data = registration_schema(event).load(suite_api.json_object())
     try:
-        registration, created = operations.register(event, data, str(get_locale()), invitation)
+        operations.register(event, data, str(get_locale()), invitation)
     except operations.SeatsBusy:
         return _seats_busy()
     except operations.RegistrationClosed:
         return _closed()
     db.session.commit()
-    if not created:
-        message = _l("You have already registered. We sent the link to your registration "
-                     "to your email address again.")
-        return jsonify(AlreadyRegisteredSchema().dump(
-            {"status": "already_registered", "message": str(message)})), 200
-    return jsonify(RegistrationCreatedSchema().dump(registration)), 201
+    return jsonify(RegistrationReceivedSchema().dump(
+        {"status": "received", "message": str(RECEIVED_MESSAGE)})), 202
 
 
 @blp.route("/registrations/<token>")
 @blp.response(200, RegistrationViewSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown token")
+@no_store
 def show_registration(token):
     """The registration a manage link opens (only its holder knows the token)."""
     return jsonify(RegistrationViewSchema().dump(_registration(token)))
@@ -147,6 +152,7 @@ def show_registration(token):
 @blp.alt_response(429, schema=ErrorSchema, description="Too many attempts")
 @blp.alt_response(503, schema=ErrorSchema, description="Seats busy; retry after Retry-After")
 @public_form_limits(limiter)
+@no_store
 def cancel_registration(token):
     """Cancel a registration (again: no change); a freed seat goes to the first in line."""
     registration = _registration(token)

@@ -1,22 +1,29 @@
-"""The registration service's URL table: public pages, staff pages and the JSON API."""
+"""The registration service's URL table: public pages, staff pages and the JSON API.
+
+The registration form and the pages of a manage link are never stored by a cache (``no_store``);
+staff pages never are either (:mod:`shared.web.security`).
+"""
 
 from flask import Blueprint
 
 from services.registration import api, public, staff, staff_agenda, staff_attendees
 from services.registration.limits import limiter
+from shared.web.input_guards import body_limit
 from shared.web.ratelimit import public_form_limits
+from shared.web.security import no_store
 
 bp = Blueprint("registration_public", __name__, template_folder="templates")
 bp.add_url_rule("/", view_func=public.list_events)
 bp.add_url_rule("/events/<int:event_id>", view_func=public.show_event)
 bp.add_url_rule("/events/<int:event_id>.ics", view_func=public.event_ics)
+#: the form carries the session's CSRF token (and a targeted session's invitation token)
 bp.add_url_rule("/events/<int:event_id>/register", methods=["GET", "POST"],
-                view_func=public_form_limits(limiter)(public.register))
-bp.add_url_rule("/manage/<token>", view_func=public.manage)
+                view_func=no_store(public_form_limits(limiter)(public.register)))
+bp.add_url_rule("/manage/<token>", view_func=no_store(public.manage))
 bp.add_url_rule("/manage/<token>/mode", methods=["POST"],
-                view_func=public_form_limits(limiter)(public.change_mode))
+                view_func=no_store(public_form_limits(limiter)(public.change_mode)))
 bp.add_url_rule("/manage/<token>/cancel", methods=["GET", "POST"],
-                view_func=public_form_limits(limiter)(public.cancel))
+                view_func=no_store(public_form_limits(limiter)(public.cancel)))
 bp.add_url_rule("/materials/<int:material_id>", view_func=public.download_material)
 
 staff_bp = Blueprint("registration_staff", __name__, template_folder="templates")
@@ -31,8 +38,9 @@ staff_bp.add_url_rule("/agenda/<int:item_id>/edit", methods=["GET", "POST"],
                       view_func=staff_agenda.edit_agenda_item)
 staff_bp.add_url_rule("/agenda/<int:item_id>/delete", methods=["POST"],
                       view_func=staff_agenda.delete_agenda_item)
+#: the one route that takes a file: up to MAX_CONTENT_LENGTH, where others take FORM_MAX_BYTES
 staff_bp.add_url_rule("/agenda/<int:item_id>/materials", methods=["POST"],
-                      view_func=staff_agenda.upload_material)
+                      view_func=body_limit("MAX_CONTENT_LENGTH")(staff_agenda.upload_material))
 staff_bp.add_url_rule("/materials/<int:material_id>/delete", methods=["POST"],
                       view_func=staff_agenda.delete_material)
 staff_bp.add_url_rule("/events/<int:event_id>/questions", methods=["POST"],

@@ -2,7 +2,8 @@
 
 Public registration loads through ``schemas.registration_schema(event)``; this module turns the
 posted form into the dict that schema loads, and the schema's errors into per-field errors (an
-answer's error belongs to its ``q_<id>`` input). The staff forms' schemas live here too.
+answer's error belongs to its ``q_<id>`` input). The staff forms' schemas live here too; their
+text fields are ``Text``: one line without control characters, or ``multiline`` (descriptions).
 """
 
 import re
@@ -19,6 +20,8 @@ from services.registration.models import (
     Theme,
 )
 from shared.localtime import LocalDateTime, helsinki, to_local_input  # noqa: F401 - used by the views
+from shared.validators import PlainText
+from shared.web.fields import Text
 from shared.web.messages import translate_errors
 
 #: what the pages call the model's values
@@ -110,7 +113,7 @@ def form_errors(messages):
 def http_url(**kwargs):
     """A web address field that takes only http and https."""
     return fields.String(validate=[
-        validate.Length(max=500),
+        validate.Length(max=500), PlainText(),
         validate.URL(schemes={"http", "https"}, error=_l("Enter a web address starting with https://")),
     ], **kwargs)
 
@@ -119,12 +122,12 @@ class EventForm(Schema):
     """The staff event editor."""
 
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in EventKind]))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="", validate=validate.Length(max=20000))
+    title = Text(200, required=True)
+    description = Text(20000, multiline=True, load_default="")
     theme = fields.String(required=True, validate=validate.OneOf([t.value for t in Theme]))
     starts_at = LocalDateTime(required=True)
     ends_at = LocalDateTime(required=True)
-    venue = fields.String(load_default="", validate=validate.Length(max=300))
+    venue = Text(300, load_default="")
     onsite_capacity = fields.Integer(required=True, strict=False, validate=validate.Range(
         min=0, max=100000, error=_l("Enter a number from 0 to 100000.")))
     remote_join_url = http_url(load_default="")
@@ -149,12 +152,9 @@ class EventForm(Schema):
 class AgendaItemForm(Schema):
     """An agenda item (add and edit forms)."""
 
-    title = fields.String(data_key="item_title", required=True,
-                          validate=validate.Length(min=1, max=200))
-    description = fields.String(data_key="item_description", load_default="",
-                                validate=validate.Length(max=20000))
-    presenter_name = fields.String(data_key="item_presenter_name", load_default="",
-                                   validate=validate.Length(max=200))
+    title = Text(200, data_key="item_title", required=True)
+    description = Text(20000, multiline=True, data_key="item_description", load_default="")
+    presenter_name = Text(200, data_key="item_presenter_name", load_default="")
     presenter_email = fields.Email(data_key="item_presenter_email", load_default="",
                                    validate=validate.Length(max=254))
     position = fields.Integer(data_key="item_position", load_default=None, strict=False,
@@ -166,11 +166,9 @@ class QuestionForm(Schema):
 
     kind = fields.String(data_key="question_kind", required=True,
                          validate=validate.OneOf([k.value for k in QuestionKind]))
-    label = fields.String(data_key="question_label", required=True,
-                          validate=validate.Length(min=1, max=300))
+    label = Text(300, data_key="question_label", required=True)
     required = fields.Boolean(data_key="question_required", load_default=False)
-    options = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
-                          data_key="question_options", load_default=list,
+    options = fields.List(Text(200, required=True), data_key="question_options", load_default=list,
                           validate=validate.Length(max=50))
 
     @validates_schema
@@ -179,6 +177,12 @@ class QuestionForm(Schema):
         if data.get("kind") in CHOICE_KINDS and len(set(data.get("options", []))) < 2:
             raise ValidationError(_l("Give at least two options, one per line."),
                                   "question_options")
+
+
+class PublishForm(Schema):
+    """An administrator's reason for publishing with less lead time than the policy asks."""
+
+    override_reason = Text(2000, multiline=True, load_default="")
 
 
 class RecordingForm(Schema):
@@ -201,7 +205,7 @@ class RegistrationFilter(Schema):
         ["", *[m.value for m in AttendanceMode]]))
     status = fields.String(load_default="", validate=validate.OneOf(
         ["", *[s.value for s in RegistrationStatus]]))
-    q = fields.String(load_default="", validate=validate.Length(max=200))
+    q = Text(200, load_default="")
 
 
 def present(form, names=None):

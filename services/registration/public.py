@@ -2,7 +2,9 @@
 
 Views are thin: they load input through a schema, call operations, commit, and render. Drafts are
 never shown; targeted sessions are never listed and open only with a valid ``?invitation=`` token.
-The remote join link and presenters' email addresses never appear on these pages.
+The remote join link and presenters' email addresses never appear on these pages. The registration
+form answers the same whether or not the address had registered for the event (no one learns who
+registers): the registrant's status and manage link go only by email.
 """
 
 import datetime as dt
@@ -21,6 +23,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from marshmallow import ValidationError
 
@@ -42,6 +45,12 @@ from shared.web import fragments
 
 #: the hidden field only bots fill in
 HONEYPOT = "website"
+#: what the registration form and API answer to every registration they take, new or repeated
+RECEIVED_TITLE = _l("Check your email")
+RECEIVED_MESSAGE = _l(
+    "Thank you. We have sent an email to the address you gave. It tells where your registration "
+    "stands (a confirmed seat, a place on the waiting list or remote attendance) and has the link "
+    "to view, change or cancel it. If it does not arrive in a few minutes, check your spam folder.")
 
 
 def page(template, status=200, **context):
@@ -167,7 +176,7 @@ def register(event_id):
     if request.method == "GET":
         return _form(event, invitation, {}, {})
     if request.form.get(HONEYPOT):
-        return redirect(url_for(".show_event", event_id=event.id))
+        return _received(event, invitation)
     try:
         data = registration_schema(event).load(forms.registration_input(request.form, event))
     except ValidationError as err:
@@ -176,10 +185,9 @@ def register(event_id):
 
 
 def _save(event, invitation, data):
-    """Register loaded data; a new registration goes to its manage page, a repeat is told so."""
+    """Register loaded data; a new registration and a repeat get the same answer, and an email."""
     try:
-        registration, created = operations.register(event, data, str(get_locale()),
-                                                    invitation=invitation)
+        operations.register(event, data, str(get_locale()), invitation=invitation)
     except RegistrationClosed:
         db.session.rollback()
         return _closed(event)
@@ -187,12 +195,12 @@ def _save(event, invitation, data):
         db.session.rollback()
         return _busy(event)
     db.session.commit()
-    if not created:
-        return _notice(event, _("You are already registered"),
-                       _("You had already registered for this event with this email address. "
-                         "We have sent the link to your registration to that address again."), 200)
-    flash(_status_message(registration), "success")
-    return redirect(url_for(".manage", token=registration.manage_token))
+    return _received(event, invitation)
+
+
+def _received(event, invitation):
+    """The answer to every registration the form takes (202): the rest is in the email."""
+    return _notice(event, RECEIVED_TITLE, RECEIVED_MESSAGE, 202, invitation)
 
 
 def _status_message(registration):

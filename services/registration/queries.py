@@ -15,6 +15,7 @@ from services.registration.models import (
     db,
 )
 from shared.db import utcnow
+from shared.validators import CONTROL
 
 #: options of ``Session.get`` that load an event's agenda and each item's material list with it:
 #: two queries in all, instead of one more per agenda item when a page or schema walks them
@@ -158,14 +159,15 @@ def active_registration(event_id, email):
 
 def by_manage_token(token):
     """The registration whose manage link carries ``token``, or None."""
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or CONTROL.search(token):
         return None
     return db.session.scalar(sa.select(Registration).where(Registration.manage_token == token))
 
 
 def invitation_by_token(event_id, token):
-    """The invitation to ``event_id`` whose link carries ``token``, or None."""
-    if not token or len(token) > 64:
+    """The invitation to ``event_id`` whose link carries ``token``, or None (a NUL, which
+    PostgreSQL cannot compare, finds none)."""
+    if not token or len(token) > 64 or CONTROL.search(token):
         return None
     return db.session.scalar(
         sa.select(Invitation).where(Invitation.event_id == event_id, Invitation.token == token)

@@ -21,7 +21,7 @@ from marshmallow import (
 
 from services.registration import links, operations, queries
 from services.registration.models import AttendanceMode, QuestionKind
-from shared.validators import BusinessId
+from shared.validators import BusinessId, PlainText
 from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
 from shared.web.fields import REQUIRED, EmailAddress, Text
 
@@ -56,13 +56,14 @@ class Consent(fields.Boolean):
         return super().make_error(key, **kwargs)
 
 
-def _answer_text(max_length):
-    """A loader of a text answer of at most ``max_length`` characters."""
+def _answer_text(max_length, multiline=False):
+    """A loader of a text answer of at most ``max_length`` characters (one line unless
+    ``multiline``)."""
 
     def load(question, value):
         if not isinstance(value, str):
             raise ValidationError([_l("Enter text.")])
-        value = value.strip()
+        value = PlainText(multiline)(value.strip())
         if len(value) > max_length:
             raise ValidationError([_l("Use at most {max} characters.").format(max=max_length)])
         return value
@@ -95,7 +96,7 @@ def _answer_checkbox(question, value):
 
 ANSWER_LOADERS = {
     QuestionKind.SHORT_TEXT: _answer_text(SHORT_TEXT_MAX),
-    QuestionKind.LONG_TEXT: _answer_text(LONG_TEXT_MAX),
+    QuestionKind.LONG_TEXT: _answer_text(LONG_TEXT_MAX, multiline=True),
     QuestionKind.SINGLE_CHOICE: _answer_choice,
     QuestionKind.MULTIPLE_CHOICE: _answer_choices,
     QuestionKind.CHECKBOX: _answer_checkbox,
@@ -163,8 +164,8 @@ class RegistrationSchema(Schema):
                                 error=_l("Choose on-site or remote attendance.")),
     )
     answers = Answers()
-    dietary_needs = Text(500, load_default="", allow_none=True)
-    accessibility_needs = Text(500, load_default="", allow_none=True)
+    dietary_needs = Text(500, multiline=True, load_default="", allow_none=True)
+    accessibility_needs = Text(500, multiline=True, load_default="", allow_none=True)
     privacy_consent = Consent(required=True)
     newsletter_opt_in = fields.Boolean(load_default=False)
 
@@ -313,3 +314,25 @@ class EventDetailSchema(EventSummarySchema):
     description = fields.String()
     agenda = fields.List(fields.Nested(AgendaItemSchema), attribute="agenda_items")
     questions = fields.List(fields.Nested(QuestionSchema))
+    checked_in = fields.Method("_checked_in", metadata={
+        "description": "registrations checked in at the venue (a count; the memo's attendance)"})
+
+    def _checked_in(self, event):
+        """How many of the event's registrations were checked in (cancelled ones not counted)."""
+        import sqlalchemy as sa  # local: the count is the one thing here that reads the database
+
+        from services.registration.models import Registration, RegistrationStatus, db
+
+        return db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.checked_in_at.is_not(None),
+            Registration.status != RegistrationStatus.CANCELLED))
+
+
+class RegistrationReceivedSchema(Schema):
+    """The answer to every registration the API takes, new or repeated: the rest goes by email.
+
+    It never tells whether the address had registered before, nor the registration's status.
+    """
+
+    status = fields.String(metadata={"enum": ["received"]})
+    message = fields.String()

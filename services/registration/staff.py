@@ -129,9 +129,10 @@ def publish_event(event_id):
         return _publish_page(event)
     if event.status != EventStatus.DRAFT:
         return _publish_page(event, {"publish": [_("Only a draft can be published.")]}, 409)
-    reason = (request.form.get("override_reason") or "").strip()
-    if len(reason) > 2000:
-        return _publish_page(event, {"override_reason": [_("Use at most 2000 characters.")]}, 422)
+    try:
+        reason = forms.PublishForm().load(forms.present(request.form, ["override_reason"]))["override_reason"]
+    except ValidationError as err:
+        return _publish_page(event, forms.form_errors(err.messages), 422)
     try:
         operations.publish(event, current_staff(), override_reason=reason or None)
     except PolicyViolation:

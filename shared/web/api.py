@@ -56,7 +56,10 @@ def bad_request(message):
 
 
 def json_object():
-    """The request's JSON object; 413 past MAX_CONTENT_LENGTH, 400 for anything else."""
+    """The request's JSON object; 413 past the route's body limit, 400 for anything else.
+
+    :mod:`shared.web.input_guards` has refused a body over the limit before the view runs.
+    """
     request.get_data(cache=True)  # reads the body, raising 413 when it is too large
     body = request.get_json(silent=True) if request.is_json else None
     if not isinstance(body, dict):

@@ -10,7 +10,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 
-def _email_key():
+def email_key():
     """The email address the request is about (form or JSON), lowercased; else the IP."""
     email = request.form.get("email")
     if email is None and request.is_json:
@@ -30,8 +30,10 @@ def init_limiter(app, limiter):
     """Apply the settings to Flask-Limiter's names and attach the limiter."""
     app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"]
     limiter.init_app(app)
+    # the limits' decorators hold the limiter weakly, and a disabled limiter keeps no reference
+    # of its own: the app keeps it alive (a portal's limiter made inline was collected otherwise)
+    app.extensions["foorumi.limiter"] = limiter
 
 
 def public_form_limits(limiter):
@@ -39,7 +41,7 @@ def public_form_limits(limiter):
 
     def decorate(view):
         view = limiter.limit(
-            lambda: current_app.config["RATELIMIT_PER_EMAIL"], key_func=_email_key,
+            lambda: current_app.config["RATELIMIT_PER_EMAIL"], key_func=email_key,
             methods=["POST"], scope="email",
         )(view)
         return limiter.limit(

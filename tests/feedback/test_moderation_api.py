@@ -41,7 +41,9 @@ def test_the_reported_queue(app, api, topic_id, create_comment):
 
 
 @pytest.mark.parametrize("query, field", [("queue=nope", "queue"), ("limit=0", "limit"),
-                                          ("limit=x", "limit"), ("after=garbage", "after")])
+                                          ("limit=x", "limit"), ("after=garbage", "after"),
+                                          (f"limit={2**63}", "limit"), (f"after=1_{2**63}", "after"),
+                                          (f"after=1_{2**31}", "after"), ("after=%C2%B2_1", "after")])
 def test_bad_queue_arguments_answer_422(api, query, field):
     response = api.get(f"/api/v1/moderation/queue?{query}")
     assert response.status_code == 422 and field in response.json["errors"]
@@ -68,6 +70,8 @@ def test_decide_one(app, api, topic_id, create_comment, outbox):
     ({"action": 5}, "action"),
     ({}, "action"),
     ({"action": "approve", "extra": 1}, "extra"),
+    ({"action": "reject", "reason": "Off\x00topic"}, "reason"),
+    ({"action": "reject", "reason": "Off\x1btopic"}, "reason"),
 ])
 def test_bad_decisions_answer_422_and_change_nothing(app, api, topic_id, create_comment, body, field):
     cid = create_comment(topic_id, status=CommentStatus.PENDING)
@@ -98,6 +102,41 @@ def test_bulk_decisions(app, api, topic_id, create_comment):
                  {"action": "approve", "comment_ids": "1"}):
         assert api.post("/api/v1/moderation/decisions", json=body).status_code == 422
     assert len(decisions(app)) == 3
+
+
+@pytest.mark.parametrize("comment_ids", [[2**63], [2**31], [0], [-1], [True]])
+def test_bulk_ids_no_comment_can_have_are_a_422_on_the_field(app, api, topic_id, create_comment,
+                                                            comment_ids):
+    cid = create_comment(topic_id, status=CommentStatus.PENDING)
+    response = api.post("/api/v1/moderation/decisions",
+                        json={"action": "approve", "comment_ids": [cid, *comment_ids]})
+    assert response.status_code == 422 and "comment_ids" in response.json["errors"]
+    assert comment(app, cid).status == CommentStatus.PENDING and decisions(app) == []
+
+
+def test_bulk_with_an_unknown_comment_is_a_422_on_the_field_and_decides_none(
+        app, api, topic_id, create_comment, outbox):
+    cid = create_comment(topic_id, status=CommentStatus.PENDING)
+    response = api.post("/api/v1/moderation/decisions",
+                        json={"action": "approve", "comment_ids": [cid, 999999]})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"comment_ids": ["There is no comment 999999."]}
+    assert comment(app, cid).status == CommentStatus.PENDING and decisions(app) == []
+    assert outbox() == []
+
+
+@pytest.mark.parametrize("comment_id", [2**31, 2**63, "9" * 40])
+def test_a_path_id_no_comment_can_have_is_not_found(api, comment_id):
+    response = api.post(f"/api/v1/moderation/comments/{comment_id}/decision", json={"action": "approve"})
+    assert response.status_code == 404
+
+
+def test_a_reason_keeps_its_line_breaks(app, api, topic_id, create_comment):
+    cid = create_comment(topic_id, status=CommentStatus.PENDING)
+    response = api.post(f"/api/v1/moderation/comments/{cid}/decision",
+                        json={"action": "reject", "reason": "Off topic:\r\n\tsee the rules"})
+    assert response.status_code == 200
+    assert decisions(app)[0][2] == "Off topic:\r\n\tsee the rules"
 
 
 def test_html_in_a_reason_is_stored_as_text_and_escaped_on_the_page(app, api, topic_id,

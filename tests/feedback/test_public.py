@@ -135,6 +135,9 @@ def test_a_comment_is_taken_and_the_page_says_what_happens_next(app, client, top
     ({"organisation": "o" * 201}, "organisation", "Use at most 200 characters."),
     ({"business_id": "1234567-2"}, "business_id", "Enter a valid business ID"),
     ({"text": "nul\x00byte"}, "text", "characters that are not allowed"),
+    ({"text": "bell\x07"}, "text", "characters that are not allowed"),
+    ({"name": "Maija\r\nBcc: x@example.fi"}, "name", "Write this on one line."),
+    ({"organisation": "Firma\tOy"}, "organisation", "characters that are not allowed"),
 ])
 def test_bad_input_is_shown_next_to_the_field_and_nothing_is_stored(
         client, topic_id, count_rows, changes, field, message):
@@ -176,7 +179,7 @@ def test_forms_need_the_csrf_token(make_app, create_forum, count_rows):
 
 
 def test_an_oversized_body_is_refused(make_app, create_forum, count_rows):
-    client = make_app("feedback", MAX_CONTENT_LENGTH=10_000).test_client()
+    client = make_app("feedback", FORM_MAX_BYTES=10_000).test_client()
     response = client.post(f"/topics/{create_forum()[0]}/comments",
                            data={**FORM, "text": "x" * 20_000})
     assert response.status_code == 413
@@ -238,6 +241,7 @@ def test_a_visible_comment_is_reported(app, client, topic_id, create_comment):
     ({"reason": "rude"}, "reason", "Choose a reason."),
     ({"reason": "other", "details": "  "}, "details", "Tell us what is wrong"),
     ({"reason": "spam", "details": "d" * 2001}, "details", "Use at most 2000 characters."),
+    ({"reason": "spam", "details": "line one\r\n\x00"}, "details", "characters that are not allowed"),
 ])
 def test_a_bad_report_is_refused_next_to_its_field(client, topic_id, create_comment,
                                                    count_rows, data, field, message):

@@ -84,7 +84,9 @@ def _plan(engine, statement, params):
 
 
 @pytest.mark.parametrize("cursor", ["nonsense", "2026-11-26T10:00:00_5", "123_x", "-5_1",
-                                    "999999999999999999_1", "1" * 40 + "_1", "_5", ""])
+                                    "999999999999999999_1", "1" * 40 + "_1", "_5", "",
+                                    f"1_{2**31}", f"1_{2**63}", "1_" + "9" * 40, "\u00b2_1",
+                                    "1_\u0661", "1_5\n"])
 def test_a_bad_cursor_is_refused(app, cursor):
     with app.app_context():
         if cursor:

@@ -92,6 +92,18 @@ def test_unknown_actions_are_refused(app, moderator, topic_id, create_comment, f
 def test_unknown_comments_are_not_found(moderator):
     assert moderator.get("/staff/comments/999999").status_code == 404
     assert moderator.post("/staff/comments/999999/decision", data={"action": "approve"}).status_code == 404
+    assert moderator.get(f"/staff/comments/{2**63}").status_code == 404
+    assert moderator.post(f"/staff/comments/{2**31}/decision", data={"action": "approve"}).status_code == 404
+
+
+def test_a_reason_with_a_control_character_is_refused_next_to_the_field(app, moderator, topic_id,
+                                                                        create_comment, outbox):
+    cid = create_comment(topic_id, status=CommentStatus.PENDING)
+    response = moderator.post(f"/staff/comments/{cid}/decision",
+                              data={"action": "reject", "reason": "Off\x00topic", "queue": "pending"})
+    assert response.status_code == 422 and f'id="reject-{cid}-reason-error"' in text(response)
+    assert "characters that are not allowed" in text(response)
+    assert comment(app, cid).status == CommentStatus.PENDING and outbox() == [] and decisions(app) == []
 
 
 def test_hide_and_dismiss_from_the_reported_tab(app, moderator, topic_id, create_comment):
@@ -123,6 +135,9 @@ def test_bulk_reject_with_one_reason(app, moderator, topic_id, create_comment, o
     ({"action": "hide", "reason": "x"}, "bulk-action", "Choose what to do."),
     ({"action": "approve", "comment_id": []}, "bulk-comments", "Tick at least one comment."),
     ({"action": "approve", "comment_id": ["x"]}, "bulk-comments", "Tick at least one comment."),
+    ({"action": "approve", "comment_id": [str(2**63)]}, "bulk-comments", "Tick at least one comment."),
+    ({"action": "approve", "comment_id": ["999999"]}, "bulk-comments", "There is no comment 999999."),
+    ({"action": "reject", "reason": "Spam\x00"}, "bulk-reason", "characters that are not allowed"),
 ])
 def test_bad_bulk_input_changes_nothing(app, moderator, topic_id, create_comment, outbox, form,
                                         field, message):
@@ -165,6 +180,14 @@ def test_the_audit_trail_is_for_admins(app, moderator, topic_id, create_comment)
     assert re.search(r"staff\d+@example\.fi", page)
 
 
+
+@pytest.mark.parametrize("before", [str(2**63), str(2**31), "0", "-1", "x"])
+def test_the_audit_trail_refuses_a_start_that_is_not_an_id(app, before):
+    admin = english(app)
+    login_as(app, admin, "admin")
+    assert admin.get(f"/staff/audit?before={before}").status_code == 422
+
+
 def test_queue_pages_follow_the_cursor(app, moderator, topic_id, create_comment):
     for n in range(3):
         create_comment(topic_id, status=CommentStatus.PENDING, author_name=f"Author {n}",
@@ -175,6 +198,8 @@ def test_queue_pages_follow_the_cursor(app, moderator, topic_id, create_comment)
     second = text(moderator.get(f"/staff/moderation?limit=2&after={after}"))
     assert "Author 2" in second and "Author 0" not in second
     assert moderator.get("/staff/moderation?after=garbage").status_code == 400
+    assert moderator.get(f"/staff/moderation?after=1_{2**63}").status_code == 400
+    assert moderator.get("/staff/moderation?after=\u00b2_1").status_code == 400
     assert moderator.get("/staff/moderation?queue=nope").status_code == 404
 
 

@@ -1,8 +1,18 @@
 """The notify JSON API: subscribe, confirm, unsubscribe; 400/422 answers; the OpenAPI document."""
 
-import pytest
+import json
 
-from services.notify.models import SubscriberStatus
+import pytest
+import sqlalchemy as sa
+
+from services.notify.models import (
+    Announcement,
+    AnnouncementKind,
+    Campaign,
+    CampaignStatus,
+    SubscriberStatus,
+    db,
+)
 from shared.testing.fixtures import login_as
 from tests.notify.newsletters import (
     add_campaign,
@@ -123,3 +133,91 @@ def test_staff_compose_and_send_through_the_api(notify_app):
     assert later.json["status"] == "scheduled"
     assert client.post(f"/api/v1/campaigns/{campaign_id}/send", json={}).status_code == 409
     assert client.post("/api/v1/campaigns/999/send", json={}).status_code == 404
+
+
+def add_announcement(app):
+    """A forum's announcement in the feed; returns its id."""
+    with app.app_context():
+        row = Announcement(kind=AnnouncementKind.EVENT, source_id=1, title="Autumn forum",
+                           url="http://localhost/registration/events/1")
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
+def campaign_ids(app):
+    """The ids of every stored campaign."""
+    with app.app_context():
+        return db.session.scalars(sa.select(Campaign.id)).all()
+
+
+@pytest.fixture
+def staff(notify_app):
+    """A communications staff member's client."""
+    client = notify_app.test_client()
+    login_as(notify_app, client, "communications")
+    return client
+
+
+@pytest.mark.parametrize("announcement_id", [-1, 0, 2**31, 2**63, 10**40, "x", True, 1.5, [1]])
+def test_an_announcement_id_that_names_no_announcement_is_a_422(notify_app, staff, announcement_id):
+    response = staff.post("/api/v1/campaigns", json={"subject_fi": "Uutiset", "body_fi": "Hei",
+                                                     "announcement_id": announcement_id})
+    assert response.status_code == 422 and list(response.json["errors"]) == ["announcement_id"]
+    assert campaign_ids(notify_app) == []
+
+
+def test_an_unknown_announcement_is_a_422_and_a_known_one_is_kept(notify_app, staff):
+    known = add_announcement(notify_app)
+    body = {"subject_fi": "Uutiset", "body_fi": "Hei"}
+    unknown = staff.post("/api/v1/campaigns", json={**body, "announcement_id": known + 1},
+                         headers={"Accept-Language": "en"})
+    assert unknown.json["errors"] == {"announcement_id": ["There is no such item."]}
+    created = staff.post("/api/v1/campaigns", json={**body, "announcement_id": known})
+    assert created.status_code == 201
+    with notify_app.app_context():
+        assert db.session.get(Campaign, created.json["id"]).announcement_id == known
+
+
+def test_a_long_newsletter_fits_though_other_json_bodies_are_smaller(notify_app, staff):
+    body = {"subject_fi": "Uutiset", "body_fi": "ä" * 50_000, "subject_sv": "Nyheter",
+            "body_sv": "å" * 50_000}
+    data = json.dumps(body)  # \u00e4 for each letter: 600 kB
+    assert len(data) > notify_app.config["JSON_MAX_BYTES"]
+    response = staff.post("/api/v1/campaigns", data=data, content_type="application/json")
+    assert response.status_code == 201
+    too_long = staff.post("/api/v1/subscribers/confirm", data=json.dumps({"token": "x" * 70_000}),
+                          content_type="application/json")
+    assert too_long.status_code == 413
+
+
+def test_a_line_break_in_a_subject_is_refused_and_kept_in_the_text(notify_app, staff):
+    refused = staff.post("/api/v1/campaigns", json={"subject_fi": "Uutiset\r\nBcc: x@example.fi",
+                                                    "body_fi": "Hei"})
+    assert refused.status_code == 422 and list(refused.json["errors"]) == ["subject_fi"]
+    created = staff.post("/api/v1/campaigns", json={"subject_fi": "Uutiset", "body_fi": "Hei\r\n\r\nTerve"})
+    assert created.json["content"]["fi"]["body"] == "Hei\r\n\r\nTerve"
+
+
+@pytest.mark.parametrize("send_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00",
+                                     "1900-01-01T00:00:00+00:00"])
+def test_a_send_time_outside_the_years_is_a_422(notify_app, staff, send_at):
+    campaign_id = staff.post("/api/v1/campaigns", json={"subject_fi": "U", "body_fi": "H"}).json["id"]
+    response = staff.post(f"/api/v1/campaigns/{campaign_id}/send", json={"send_at": send_at})
+    assert response.status_code == 422 and "send_at" in response.json["errors"]
+    with notify_app.app_context():
+        assert db.session.get(Campaign, campaign_id).status == CampaignStatus.DRAFT
+
+
+@pytest.mark.parametrize(("field", "value"), [("name", "Maija\r\nBcc: x@example.fi"),
+                                              ("name", "Maija\u2028M"), ("organisation", "Oy\x00Ab")])
+def test_a_control_character_in_a_subscribers_name_is_a_422(notify_app, field, value):
+    response = notify_app.test_client().post("/api/v1/subscribers", json={**BODY, field: value})
+    assert response.status_code == 422 and list(response.json["errors"]) == [field]
+    assert outbox_emails(notify_app) == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/subscribers/confirm", "/api/v1/subscribers/unsubscribe"])
+def test_a_token_with_a_nul_is_a_422(notify_app, path):
+    response = notify_app.test_client().post(path, json={"token": "abc\x00def"})
+    assert response.status_code == 422 and "token" in response.json["errors"]

@@ -155,3 +155,33 @@ def test_the_newsletter_page_links_the_staff_pages_for_communications_only(notif
     page = officer.get("/").get_data(as_text=True)
     assert "/staff/campaigns" in page and "/staff/plan" in page
     assert moderator.get("/staff/").status_code == 302  # the staff home is the public page
+
+
+def test_ids_in_the_query_that_name_nothing_are_a_422(notify_app):
+    client = notify_app.test_client()
+    login_as(notify_app, client, "communications")
+    campaign_id = compose(notify_app, client)
+    for query in (f"announcement={2**63}", f"announcement={2**31}", "announcement=-1", "announcement=x"):
+        assert client.get(f"/staff/campaigns/new?{query}").status_code == 422, query
+    for query in (f"after={2**63}", "after=x", "after=0"):
+        assert client.get(f"/staff/campaigns/{campaign_id}?{query}").status_code == 422, query
+    assert client.get(f"/staff/campaigns/{campaign_id}?after=5").status_code == 200
+
+
+def test_a_composer_post_with_an_unknown_announcement_stores_nothing(notify_app):
+    client = notify_app.test_client()
+    login_as(notify_app, client, "communications")
+    for announcement_id in ("999", "-1", str(2**63)):
+        response = client.post("/staff/campaigns/new", data={**DRAFT, "announcement_id": announcement_id})
+        assert response.status_code == 422, announcement_id
+    with notify_app.app_context():
+        assert db.session.scalars(sa.select(Campaign)).all() == []
+
+
+def test_the_composer_takes_a_newsletter_longer_than_other_forms(make_app):
+    app = make_app("notify", FORM_MAX_BYTES=4096)
+    client = app.test_client()
+    login_as(app, client, "communications")
+    campaign = stored(app, compose(app, client, {**DRAFT, "body_fi": "ä" * 50_000}))
+    assert campaign.content["fi"]["body"] == "ä" * 50_000
+    assert client.post("/subscribe", data={"email": "a@example.fi", "name": "ä" * 5000}).status_code == 413

@@ -23,7 +23,7 @@ from services.registration.models import (
     Theme,
     db,
 )
-from shared import auth
+from shared.auth import accounts as auth_accounts
 from shared.db import utcnow
 
 JOIN_URL = "https://meet.example/j/secret-join-123"
@@ -33,7 +33,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def fast_passwords(monkeypatch):
     """Cheap argon2 settings, so logging staff in does not dominate the tests' time."""
-    monkeypatch.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=1024,
+    monkeypatch.setattr(auth_accounts, "hasher", PasswordHasher(time_cost=1, memory_cost=1024,
                                                        parallelism=1))
 
 

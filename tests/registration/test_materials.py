@@ -119,6 +119,18 @@ def test_a_body_over_the_request_limit_is_refused(make_app):
     assert count(app, Material) == 0
 
 
+def test_the_upload_route_alone_takes_bodies_past_the_form_limit(make_app):
+    app = make_app("registration", FORM_MAX_BYTES=2048)
+    client = english(app)
+    login_as(app, client, "secretary")
+    event_id = add_event(app)
+    item_id = add_item(app, event_id)
+    assert upload(client, item_id, "big.pdf", PDF + b"0" * 4096).status_code == 302
+    assert count(app, Material) == 1
+    refused = client.post(f"/staff/events/{event_id}/agenda", data={"item_title": "x" * 4096})
+    assert refused.status_code == 413
+
+
 def test_uploads_need_the_secretary_role(app, item_id):
     moderator = english(app)
     login_as(app, moderator, "moderator")

@@ -125,6 +125,25 @@ def test_length_limits(field, limit):
         field: [f"Use at most {limit} characters."]}
 
 
+@pytest.mark.parametrize("field", ["name", "organisation", "municipality"])
+def test_a_line_break_in_a_single_line_field_is_refused(field):
+    assert errors({**VALID, field: "Maija\r\nBcc: x@example.fi"}) == {
+        field: ["Write this on one line."]}
+
+
+@pytest.mark.parametrize("field", ["name", "dietary_needs"])
+def test_other_control_characters_are_refused(field):
+    assert errors({**VALID, field: "a\x1b[31mb"}) == {
+        field: ["The text contains characters that are not allowed."]}
+
+
+def test_multi_line_fields_and_answers_keep_their_lines():
+    loaded = load({**VALID, "dietary_needs": "No nuts.\r\nNo milk.",
+                   "answers": {**REQUIRED_ANSWERS, "2": "First\n\tsecond"}}, QUESTIONS)
+    assert loaded["dietary_needs"] == "No nuts.\r\nNo milk."
+    assert loaded["answers"]["2"] == "First\n\tsecond"
+
+
 def test_email_length_limit():
     email = "a" * 64 + "@" + "b" * 180 + ".example.fi"
 
@@ -240,6 +259,9 @@ def test_required_checkbox_must_be_ticked():
     ("4", {"a": 1}, "Choose from the options."),
     ("5", "perhaps", "Choose yes or no."),
     ("999", "hello", "This question is not on the form."),
+    ("1", "one\r\ntwo", "Write this on one line."),
+    ("1", "bell\x07", "The text contains characters that are not allowed."),
+    ("2", "lines\nand a \x00", "The text contains characters that are not allowed."),
 ])
 def test_bad_answers_are_reported_per_question(qid, value, message):
     assert answer_errors({qid: value}) == {"answers": {qid: [message]}}

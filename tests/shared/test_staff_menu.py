@@ -6,13 +6,15 @@ from shared.testing.fixtures import login_as
 from tests.registration.builders import english, fast_passwords  # noqa: F401 - a fixture
 
 LINKS = {
-    "secretary": ("/registration/staff/events", "/feedback/staff/forums"),
+    "secretary": ("/registration/staff/events", "/feedback/staff/forums", "/memo/staff/memos"),
     "moderator": ("/feedback/staff/moderation",),
+    "working_group": ("/memo/staff/reviews",),
     "communications": ("/notify/staff/campaigns",),
 }
 
 
-@pytest.mark.parametrize("role", ["secretary", "moderator", "communications", "admin"])
+@pytest.mark.parametrize("role", ["secretary", "moderator", "communications", "working_group",
+                                  "admin"])
 def test_each_role_sees_its_own_staff_links(make_app, role, fast_passwords):  # noqa: F811
     app = make_app("feedback")
     client = english(app)

@@ -90,3 +90,16 @@ def test_random_tokens_are_long_and_distinct():
     values = {tokens.random_token() for _ in range(100)}
     assert len(values) == 100
     assert all(len(v) >= 43 and "/" not in v and "+" not in v for v in values)
+
+
+def test_a_token_signed_with_a_retired_key_loads_while_the_key_is_listed(make_app):
+    with make_app("notify", SECRET_KEY="old-key").app_context():
+        token = tokens.sign("manage", registration_id=3)
+    rotated = make_app("notify", SECRET_KEY="new-key", SECRET_KEY_FALLBACKS=["old-key"])
+    with rotated.app_context():
+        assert tokens.load("manage", token, max_age=3600)["registration_id"] == 3
+        fresh = tokens.sign("manage", registration_id=4)
+    with make_app("notify", SECRET_KEY="new-key").app_context():
+        assert tokens.load("manage", fresh, max_age=3600)["registration_id"] == 4
+        with pytest.raises(tokens.TokenInvalid):
+            tokens.load("manage", token, max_age=3600)

@@ -1,11 +1,17 @@
-"""The shared validators: Finnish business ID (Y-tunnus) and email normalization."""
+"""The shared validators: Finnish business ID (Y-tunnus), email normalization, plain text."""
 
 import pytest
 from flask import Flask
 from marshmallow import ValidationError
 
 from shared.config import load
-from shared.validators import BusinessId, business_id_check_digit, is_business_id, normalize_email
+from shared.validators import (
+    BusinessId,
+    PlainText,
+    business_id_check_digit,
+    is_business_id,
+    normalize_email,
+)
 from shared.web.i18n import init_i18n
 
 
@@ -73,3 +79,41 @@ def test_validator_message_is_translated(app):
 ])
 def test_normalize_email(value, expected):
     assert normalize_email(value) == expected
+
+
+@pytest.mark.parametrize("value", ["Maija Meikäläinen", "Åbo Akademi – 2031", "名前 😀", ""])
+def test_plain_text_takes_what_people_type(value):
+    assert PlainText()(value) == value and PlainText(multiline=True)(value) == value
+
+
+@pytest.mark.parametrize("value", ["Maija\r\nBcc: x@example.fi", "a\nb", "a\rb", "a\x0bb", "a\x0cb",
+                                   "a\x1cb", "a\x85b", "a\u2028b", "a\u2029b"])
+def test_a_line_break_in_single_line_text_is_refused(app, value):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        with pytest.raises(ValidationError) as raised:
+            PlainText()(value)
+        assert [str(m) for m in raised.value.messages] == ["Write this on one line."]
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "a\x07b", "a\tb", "a\x1bb", "a\x7fb", "a\x9bb"])
+def test_a_control_character_in_single_line_text_is_refused(app, value):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        with pytest.raises(ValidationError) as raised:
+            PlainText()(value)
+        assert [str(m) for m in raised.value.messages] == [
+            "The text contains characters that are not allowed."]
+
+
+def test_multiline_text_keeps_newlines_and_tabs():
+    text = "First line\r\nSecond\tline\n\nThird \u2028 line"
+    assert PlainText(multiline=True)(text) == text
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "a\x08b", "a\x0bb", "a\x0cb", "a\x1fb", "a\x7fb",
+                                   "a\x80b"])
+def test_multiline_text_refuses_other_control_characters(app, value):
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        with pytest.raises(ValidationError) as raised:
+            PlainText(multiline=True)(value)
+        assert [str(m) for m in raised.value.messages] == [
+            "Texten innehåller tecken som inte är tillåtna. Ta bort dem och försök igen."]

@@ -32,7 +32,7 @@ def add_test_routes(app):
 @pytest.fixture
 def app(make_app):
     """The notify app with the test routes."""
-    return add_test_routes(make_app("notify", MAX_CONTENT_LENGTH=10_000))
+    return add_test_routes(make_app("notify", FORM_MAX_BYTES=10_000, JSON_MAX_BYTES=10_000))
 
 
 @pytest.fixture

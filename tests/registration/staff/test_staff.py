@@ -103,9 +103,21 @@ def test_create_event_stores_helsinki_time_as_utc_and_makes_a_draft(app, client)
     assert 'value="2031-06-10T13:00"' in form
 
 
+def test_a_description_keeps_its_line_breaks_and_tabs(app, client):
+    description = "Agenda:\r\n\r\n* budget\tfirst\n* questions"
+    response = client.post("/staff/events/new", data=event_form(description=description))
+    assert response.status_code == 302
+    event_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert load(app, Event, event_id).description == description
+
+
 BAD_EVENTS = [
     ("title", {"title": ""}, "This field is required."),
-    ("title", {"title": "x" * 201}, "too long"),
+    ("title", {"title": "x" * 201}, "Use at most 200 characters."),
+    ("title", {"title": "Budget\r\nforum"}, "Write this on one line."),
+    ("venue", {"venue": "City\x00hall"}, "characters that are not allowed"),
+    ("description", {"description": "Ring\x07the bell"}, "characters that are not allowed"),
+    ("starts_at", {"starts_at": "0001-01-01T00:00"}, "Enter a date and time"),
     ("kind", {"kind": "party"}, "Choose one of the options."),
     ("theme", {"theme": "fun"}, "Choose one of the options."),
     ("starts_at", {"starts_at": "tomorrow"}, "Enter a date and time"),
@@ -200,6 +212,8 @@ def test_admin_may_override_the_lead_time_with_a_recorded_reason(app, admin):
     assert 'name="override_reason"' in text(admin.get(f"/staff/events/{event_id}/publish"))
     refused = admin.post(f"/staff/events/{event_id}/publish", data={"override_reason": "  "})
     assert refused.status_code == 422 and 'id="override_reason-error"' in text(refused)
+    control = admin.post(f"/staff/events/{event_id}/publish", data={"override_reason": "Law\x00"})
+    assert control.status_code == 422 and "characters that are not allowed" in text(control)
     assert load(app, Event, event_id).status == EventStatus.DRAFT
     response = admin.post(f"/staff/events/{event_id}/publish",
                           data={"override_reason": "The board moved the meeting"})
