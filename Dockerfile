@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     FOORUMI_INSTANCE_DIR=/tmp/foorumi
 
+# WeasyPrint (the published memo's tagged PDF) needs Debian's Pango
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md babel.cfg ./
 COPY shared shared

@@ -1,4 +1,5 @@
-"""Demo data for a first look: one staff login per role, the forums, and comments on one of them.
+"""Demo data for a first look: one staff login per role, the forums, comments on one of them, and
+the memos of the two held ones (one in review, one published).
 
 ``foorumi demo`` (and so ``make run``) calls :func:`seed`. Running it again changes nothing: users
 that exist are kept as they are, and each service's own ``demo.seed`` is idempotent too. The
@@ -69,7 +70,7 @@ def _announcements():
         return list(db.session.scalars(query))
 
 
-def seed_receiver(service, payloads, now=None):
+def seed_receiver(service, payloads, now=None, **extra):
     """Deliver the demo forums' announcements to ``service``, then seed its own demo data.
 
     Each announcement goes through the service's own consumer of ``event.published`` (the task
@@ -89,9 +90,57 @@ def seed_receiver(service, payloads, now=None):
     with package.create_app().app_context():
         for payload in payloads:
             celery_app.tasks[consumer].run(payload)
-        summary = demo.seed(now=now)
+        summary = demo.seed(now=now, **extra)
         db.session.commit()
     return summary
+
+
+def api_answers(payloads):
+    """{forum id: (feedback's forum comments answer, registration's event answer)}.
+
+    What a secretary's hand-started draft reads over HTTP, read here from each service's JSON
+    API in-process (nothing is served while the demo is seeded).
+    """
+    from services import feedback, registration
+
+    comments, events_ = feedback.create_app().test_client(), registration.create_app().test_client()
+    answers = {}
+    for payload in payloads:
+        if payload["kind"] != "forum":
+            continue
+        forum = comments.get(f"/api/v1/forums/{payload['event_id']}/comments")
+        event = events_.get(f"/api/v1/events/{payload['event_id']}")
+        answers[payload["event_id"]] = (forum.get_json() if forum.status_code == 200 else
+                                        {"topics": []},
+                                        event.get_json() if event.status_code == 200 else None)
+    return answers
+
+
+def hand_on_published_memos():
+    """Deliver memo's ``memo.published`` messages to each receiver's own consumer but notify's
+    delivery (the memo demo recorded its deliveries and marked the messages relayed).
+
+    Each consumer records the message id, so running it again changes nothing.
+    """
+    from importlib import import_module
+
+    from services import memo
+    from services.memo.models import OutboxMessage, db
+    from shared.celery import celery_app
+    from shared.contracts import ROUTES, events
+
+    with memo.create_app().app_context():
+        payloads = list(db.session.scalars(sa.select(OutboxMessage.payload).where(
+            OutboxMessage.topic == events.MEMO_PUBLISHED).order_by(OutboxMessage.id)))
+    for consumer in ROUTES[events.MEMO_PUBLISHED]:
+        service = consumer.split(".")[0]
+        if consumer == "notify.deliver_memo" or not payloads:
+            continue
+        import_module(f"services.{service}.tasks")
+        with import_module(f"services.{service}").create_app().app_context():
+            for payload in payloads:
+                celery_app.tasks[consumer].run(payload)
+            import_module(f"services.{service}.models").db.session.commit()
 
 
 def print_logins(rows, public_url):
@@ -114,7 +163,10 @@ def seed(now=None):
     payloads = _announcements()
     comments = seed_receiver("feedback", payloads, now)
     newsletters = seed_receiver("notify", payloads, now)
-    for key, value in {**summary, **comments, **newsletters}.items():
+    memos = seed_receiver("memo", payloads, now, answers=api_answers(payloads))
+    hand_on_published_memos()
+    for key, value in {**summary, **comments, **newsletters, **memos}.items():
         print(f"foorumi: demo {key}: {value}")
     print_logins(rows, settings["PUBLIC_URL"].rstrip("/"))
-    return {"staff": rows, "registration": summary, "feedback": comments, "notify": newsletters}
+    return {"staff": rows, "registration": summary, "feedback": comments, "notify": newsletters,
+            "memo": memos}

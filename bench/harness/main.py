@@ -28,6 +28,7 @@ from bench.harness import (  # noqa: E402
     client,
     figures_feedback,
     figures_mail,
+    figures_memo,
     figures_registration,
     procs,
     report,
@@ -85,7 +86,8 @@ def prepare(dbs, processes, args):
     smtp_port = procs.free_port()
     foorumi = suite.settings(dbs, smtp_port, WORK_DIR)
     reg_app, fb_app, notify_app = seed._apps(dbs, {"ENV": "production", "BROKER_URL": suite.REDIS_URL,
-                                       "SECRET_KEY": foorumi["SECRET_KEY"]})
+                                       "SECRET_KEY": foorumi["SECRET_KEY"],
+                                       "MAIL_BACKEND": "smtp"})
     events = seed.forum_events(reg_app, 4)
     shown, open_topic = seed.feedback_topics(fb_app)
     seed.moderator(fb_app)
@@ -133,9 +135,7 @@ def steps(the_run, apps):
         ("5", "moderation queue", lambda: figures_feedback.moderation_queue(the_run, fb_app, fb)),
         ("6", "newsletter", lambda: figures_mail.newsletter(the_run, notify_app)),
         ("9", "statements", lambda: statements.measure(the_run, reg_app, fb_app)),
-        ("8", "memo", lambda: the_run.not_measured(
-            "8 memo", "draft from 5,000 comments; 40-page PDF",
-            "the memo service does not exist yet")),
+        ("8", "memo", lambda: figures_memo.memo(the_run)),
     ]
 
 

@@ -64,6 +64,8 @@ class Forum(Base):
     url: Mapped[str] = mapped_column(sa.String(500))
     #: set when the ``feedback.window_closed`` message was written (the last topic closed)
     window_closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: the forum's published memo, as memo announced it (``memo.published``); each topic links it
+    memo_url: Mapped[str | None] = mapped_column(sa.String(500), default=None)
     #: when the newest applied ``event.published`` happened (an older, late message is ignored)
     announced_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -5,9 +5,10 @@
 * ``feedback.close_windows`` runs from beat: a forum whose last topic closed is announced
   (``feedback.window_closed``) once.
 * ``feedback.send_moderation_digest`` runs from beat every hour: the moderators' daily digest.
+* ``feedback.link_memo`` receives ``memo.published``: the forum's topics link the memo.
 """
 
-from services.feedback import closing, comments, digest, topics
+from services.feedback import closing, comments, digest, memos, topics
 from services.feedback.models import OutboxMessage, ProcessedMessage, db
 from shared import outbox
 from shared.celery import celery_app, periodic
@@ -20,6 +21,7 @@ SYNC_TOPICS = "feedback.sync_topics"
 EXPIRE_COMMENTS = "feedback.expire_comments"
 CLOSE_WINDOWS = "feedback.close_windows"
 SEND_MODERATION_DIGEST = "feedback.send_moderation_digest"
+LINK_MEMO = "feedback.link_memo"
 #: how often beat expires unconfirmed comments and looks for closed windows (seconds)
 EXPIRE_EVERY_SECONDS = 900
 #: how often beat asks whether today's digest is due (seconds)
@@ -66,3 +68,11 @@ def send_moderation_digest():
     count = digest.send_due()
     db.session.commit()
     return count
+
+
+@celery_app.task(name=LINK_MEMO)
+@outbox.consumer(db, ProcessedMessage, events.MEMO_PUBLISHED)
+def link_memo(data):
+    """Keep the published memo's address on its forum (once per message); the forum id or None."""
+    forum = memos.link_memo(data)
+    return forum.id if forum is not None else None

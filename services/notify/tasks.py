@@ -5,6 +5,8 @@
   ``notify.send_batch`` is one lane's batch, queueing the lane's next batch itself.
 * ``notify.announce_event`` receives ``event.published``: the forum's feed item and plan row;
   ``notify.announce_memo`` receives ``memo.published``: a feed item and the plan's memo milestone.
+* ``notify.deliver_memo`` receives ``memo.published`` too: the memo's PDF and link to each of its
+  recipients, once per (message, recipient), each reported back as ``memo.delivered``.
 * ``notify.tick_campaigns`` runs from beat: it starts campaigns whose scheduled time has come and
   revives campaigns whose lanes stopped (a killed worker). Schedules live in the database, never
   as broker ETAs.
@@ -14,7 +16,7 @@ import logging
 
 from sqlalchemy.exc import OperationalError
 
-from services.notify import announcements, delivery, lanes, sending, subscribers
+from services.notify import announcements, delivery, lanes, memo_delivery, sending, subscribers
 from services.notify.models import OutboxMessage, ProcessedMessage, SubscriptionRequest, db
 from shared import outbox
 from shared.celery import celery_app, periodic
@@ -31,6 +33,7 @@ SEND_BATCH = "notify.send_batch"
 TICK_CAMPAIGNS = "notify.tick_campaigns"
 ANNOUNCE_EVENT = "notify.announce_event"
 ANNOUNCE_MEMO = "notify.announce_memo"
+DELIVER_MEMO = "notify.deliver_memo"
 periodic(TICK_CAMPAIGNS, seconds_setting="NEWSLETTER_TICK_SECONDS")
 
 #: how often a task waits for a database that is away (about 8 hours with the backoff)
@@ -148,3 +151,28 @@ def announce_event(data):
 def announce_memo(data):
     """A published memo becomes a feed item and its forum's memo milestone is done (once)."""
     return announcements.announce_memo(data).id
+
+
+@celery_app.task(name=DELIVER_MEMO, bind=True, max_retries=DB_MAX_RETRIES)
+def deliver_memo(self, payload):
+    """Send the published memo, its PDF attached, to each recipient once; report each copy.
+
+    No dedupe table is needed: every copy is an ``OutgoingEmail`` (message, recipient) claimed
+    before it is sent, so a redelivered or retried message sends nobody a second copy. The task
+    retries with backoff while memo's PDF address does not answer (nothing is sent then), when a
+    copy got a 4xx and when the database is away. Returns how many recipients the message has.
+    """
+    data = SCHEMAS[events.MEMO_PUBLISHED]().load(payload)
+    try:
+        content = memo_delivery.fetch_pdf(data["pdf_url"]) if data.get("pdf_url") else None
+        retry = memo_delivery.deliver(data, content)
+        memo_delivery.report(data)
+    except memo_delivery.PdfUnavailable as exc:
+        log.warning("notify: memo %s not delivered yet: %s", data["memo_id"], exc)
+        raise self.retry(countdown=retry_delay(self.request.retries), exc=exc) from exc
+    except OperationalError as exc:
+        db.session.rollback()
+        raise self.retry(countdown=retry_delay(self.request.retries), exc=exc) from exc
+    if retry:
+        raise self.retry(countdown=retry_delay(self.request.retries))
+    return len(data["recipients"])

@@ -34,6 +34,7 @@ BUDGET_FORUM = "Palveluntuottajafoorumi: talousarvio ja hankintasuunnitelma"
 STRATEGY_FORUM = "Palveluntuottajafoorumi: strategia ja tulevaisuustyö"
 TARGETED = "Kohdennettu tilaisuus: kotihoidon palveluseteli"
 HELD_FORUM = "Palveluntuottajafoorumi: hyvinvointikertomus"
+EARLIER_FORUM = "Palveluntuottajafoorumi: palvelusetelit ja hankinnat"
 JOIN_URL = "https://meet.example/foorumi-demo"
 AREAS = ["Kotihoito", "Asumispalvelut", "Vammaispalvelut", "Muu"]
 
@@ -199,6 +200,30 @@ def _held_forum(now):
     return event, 2
 
 
+EARLIER_AGENDA = [
+    ("Kotihoidon palvelusetelin sääntökirja", "Palveluseteliasiantuntija Paula Seteli",
+     "paula.seteli@hyvinvointialue.example"),
+    ("Asumispalvelujen kilpailutus", "Hankintapäällikkö Harri Hankinta",
+     "harri.hankinta@hyvinvointialue.example"),
+]
+
+
+def _earlier_forum(now):
+    """A forum held about three months ago, whose memo the demo has published (see memo's demo)."""
+    event = _event(EARLIER_FORUM, theme=Theme.BUDGET, onsite_capacity=40,
+                   starts_at=_at(now, -90, 13), ends_at=_at(now, -90, 16),
+                   status=EventStatus.HELD, published_at=now - dt.timedelta(days=120),
+                   description="Palvelusetelien sääntökirjat ja tulevat kilpailutukset.")
+    for position, (title, presenter, email) in enumerate(EARLIER_AGENDA, start=1):
+        event.agenda_items.append(AgendaItem(title=title, position=position,
+                                             presenter_name=presenter, presenter_email=email))
+    db.session.flush()
+    emails.event_published(event)
+    _registration(event, 40, "Pekka Peltonen", checked_in_at=event.starts_at)
+    _registration(event, 41, "Sari Salo", mode=AttendanceMode.REMOTE)
+    return event, 2
+
+
 def seed(now=None):
     """Make the demo events that do not exist yet, and commit; returns a short summary."""
     now = now or utcnow()
@@ -214,6 +239,9 @@ def seed(now=None):
         made.append(_targeted_session(now).title)
     if not _exists(HELD_FORUM):
         event, n = _held_forum(now)
+        registrations, made = registrations + n, [*made, event.title]
+    if not _exists(EARLIER_FORUM):
+        event, n = _earlier_forum(now)
         registrations, made = registrations + n, [*made, event.title]
     db.session.commit()
     return {"events created": len(made), "registrations created": registrations,

@@ -125,6 +125,7 @@ def event_published(event):
         agenda=[
             {"id": item.id, "position": item.position, "title": item.title,
              "description": item.description, "presenter_name": item.presenter_name,
+             "presenter_email": item.presenter_email or "",
              "material_urls": [links.material_url(m.id) for m in item.materials]}
             for item in event.agenda_items
         ],

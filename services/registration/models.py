@@ -114,6 +114,9 @@ class Event(Base):
     #: background documents: database triggers of the migration ``event_agenda_version`` do it,
     #: so no writer can forget. The key of the cached public agenda (``public.agenda_html``).
     agenda_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the forum's published memo, as memo announced it (``memo.published``); shown on the
+    #: event page outside the cached agenda fragment, so it needs no bump of ``agenda_version``
+    memo_url: Mapped[str | None] = mapped_column(sa.String(500), default=None)
     #: bookkeeping (UTC)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,14 +1,21 @@
-"""Celery tasks of the registration service and its periodic schedule."""
+"""Celery tasks of the registration service and its periodic schedule.
 
-from services.registration import operations
-from services.registration.models import OutboxMessage, db
+* ``registration.send_reminders`` runs from beat: the day-before reminders.
+* ``registration.link_memo`` receives ``memo.published``: the event page links the memo (once
+  per message, :func:`shared.outbox.consumer`).
+"""
+
+from services.registration import memos, operations
+from services.registration.models import OutboxMessage, ProcessedMessage, db
 from shared import outbox
 from shared.celery import celery_app, periodic
+from shared.contracts import events
 
 relay_outbox = outbox.relay_task("registration", db, OutboxMessage)
 RELAY_OUTBOX = relay_outbox.name
 
 SEND_REMINDERS = "registration.send_reminders"
+LINK_MEMO = "registration.link_memo"
 
 periodic(SEND_REMINDERS, seconds=300)
 
@@ -19,3 +26,11 @@ def send_reminders():
     count = operations.send_due_reminders()
     db.session.commit()
     return count
+
+
+@celery_app.task(name=LINK_MEMO)
+@outbox.consumer(db, ProcessedMessage, events.MEMO_PUBLISHED)
+def link_memo(data):
+    """Keep the published memo's address on its event; returns the event id, or None."""
+    event = memos.link_memo(data)
+    return event.id if event is not None else None

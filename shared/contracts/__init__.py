@@ -18,7 +18,10 @@ ROUTES = {
     notify.REQUEST_SUBSCRIPTION: (notify.REQUEST_SUBSCRIPTION,),
     events.EVENT_PUBLISHED: events.RECEIVERS[events.EVENT_PUBLISHED],
     events.FEEDBACK_WINDOW_CLOSED: events.RECEIVERS[events.FEEDBACK_WINDOW_CLOSED],
+    events.MEMO_DRAFTED: events.RECEIVERS[events.MEMO_DRAFTED],
+    events.MEMO_APPROVED: events.RECEIVERS[events.MEMO_APPROVED],
     events.MEMO_PUBLISHED: events.RECEIVERS[events.MEMO_PUBLISHED],
+    events.MEMO_DELIVERED: events.RECEIVERS[events.MEMO_DELIVERED],
 }
 
 #: topic -> the schema its payload must load in.
@@ -27,5 +30,8 @@ SCHEMAS = {
     notify.REQUEST_SUBSCRIPTION: notify.RequestSubscriptionPayload,
     events.EVENT_PUBLISHED: events.EventPublishedPayload,
     events.FEEDBACK_WINDOW_CLOSED: events.WindowClosedPayload,
+    events.MEMO_DRAFTED: events.MemoDraftedPayload,
+    events.MEMO_APPROVED: events.MemoApprovedPayload,
     events.MEMO_PUBLISHED: events.MemoPublishedPayload,
+    events.MEMO_DELIVERED: events.MemoDeliveredPayload,
 }

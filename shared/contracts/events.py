@@ -1,6 +1,6 @@
 """Domain events a service announces to whoever listens (fanned out by the outbox relay)."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from shared.contracts.base import Payload
 
@@ -10,14 +10,27 @@ EVENT_PUBLISHED = "event.published"
 #: A forum's last topic closed for comments: the memo can be drafted from its approved comments.
 FEEDBACK_WINDOW_CLOSED = "feedback.window_closed"
 
-#: A memo was published after the working group's sign-off (the memo service will send it).
+#: A memo was drafted from a forum's discussion and approved comments.
+MEMO_DRAFTED = "memo.drafted"
+
+#: The working group's sign-off rule was met for a version of a memo (sent once per approval).
+MEMO_APPROVED = "memo.approved"
+
+#: A memo was published (or a correction of it) after the working group's sign-off.
 MEMO_PUBLISHED = "memo.published"
+
+#: A published memo reached (or failed to reach) one recipient: notify reports each delivery.
+MEMO_DELIVERED = "memo.delivered"
 
 #: topic -> receiving task names. Receivers are added here as their services learn to listen.
 RECEIVERS = {
-    EVENT_PUBLISHED: ("feedback.sync_topics", "notify.announce_event"),
-    FEEDBACK_WINDOW_CLOSED: (),  # the memo service's drafting arrives with its issue
-    MEMO_PUBLISHED: ("notify.announce_memo",),
+    EVENT_PUBLISHED: ("feedback.sync_topics", "notify.announce_event", "memo.sync_forum"),
+    FEEDBACK_WINDOW_CLOSED: ("memo.draft_from_feedback",),
+    MEMO_DRAFTED: (),  # registration's milestones will listen
+    MEMO_APPROVED: (),  # registration's milestones will listen
+    MEMO_PUBLISHED: ("notify.announce_memo", "notify.deliver_memo", "registration.link_memo",
+                     "feedback.link_memo"),
+    MEMO_DELIVERED: ("memo.record_delivery",),
 }
 
 
@@ -29,6 +42,8 @@ class AgendaItemPayload(Schema):
     title = fields.String(required=True)
     description = fields.String(load_default="")
     presenter_name = fields.String(load_default="")
+    #: where the memo is sent to the presenter (never shown publicly)
+    presenter_email = fields.String(load_default="")
     material_urls = fields.List(fields.Url(require_tld=False), load_default=list)
 
 
@@ -68,11 +83,61 @@ class WindowClosedPayload(Payload):
     topics = fields.List(fields.Nested(ClosedTopicPayload), required=True)
 
 
+class MemoDraftedPayload(Payload):
+    """A memo's first draft exists (from the closed comment window, or started by hand)."""
+
+    memo_id = fields.Integer(required=True)
+    event_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    #: the memo's staff page
+    url = fields.Url(require_tld=False, required=True)
+    comments = fields.Integer(required=True)
+
+
+class MemoApprovedPayload(Payload):
+    """The working group approved a version of a memo; it may now be published."""
+
+    memo_id = fields.Integer(required=True)
+    event_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    version = fields.Integer(required=True)
+    approvals = fields.Integer(required=True)
+
+
+class MemoRecipientPayload(Schema):
+    """Someone a published memo goes to: a board, the regional government or a presenter."""
+
+    email = fields.Email(required=True)
+    name = fields.String(load_default="")
+    kind = fields.String(required=True, validate=validate.OneOf(
+        ["board", "regional_government", "other", "presenter"]))
+
+
 class MemoPublishedPayload(Payload):
-    """A published memo: notify announces it in the feed and marks the forum's plan milestone."""
+    """A published memo: notify announces it in the feed, marks the forum's plan milestone and
+    delivers it to ``recipients`` (each reported back as ``memo.delivered``)."""
 
     memo_id = fields.Integer(required=True)
     event_id = fields.Integer(required=True)
     title = fields.String(required=True)
     url = fields.Url(require_tld=False, required=True)
     published_at = fields.AwareDateTime(required=True)
+    #: "published" the first time, "corrected" for a correction of a published memo
+    kind = fields.String(load_default="published", validate=validate.OneOf(["published", "corrected"]))
+    publication_id = fields.Integer(load_default=None, allow_none=True)
+    version = fields.Integer(load_default=None, allow_none=True)
+    #: the publication's tagged PDF (notify fetches it to attach it); None from older senders
+    pdf_url = fields.Url(require_tld=False, load_default=None, allow_none=True)
+    #: the memo's language (the delivery's too); None from older senders: the default language
+    locale = fields.String(load_default=None, allow_none=True)
+    recipients = fields.List(fields.Nested(MemoRecipientPayload), load_default=list)
+
+
+class MemoDeliveredPayload(Payload):
+    """One recipient's delivery of a publication: sent, or failed with the error."""
+
+    memo_id = fields.Integer(required=True)
+    publication_id = fields.Integer(required=True)
+    email = fields.Email(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["sent", "failed"]))
+    error = fields.String(load_default="")

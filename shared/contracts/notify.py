@@ -26,6 +26,10 @@ TEMPLATES = (
     "moderation_digest",
     "newsletter_confirm",
     "newsletter_paused",
+    "memo_drafted",
+    "memo_review_requested",
+    "memo_review_reminder",
+    "memo_published",
 )
 
 

@@ -132,7 +132,7 @@ def test_the_honeypot_answers_like_success_and_stores_nothing(client, topic_id, 
 
 
 def test_an_oversized_body_answers_413(make_app, create_forum, count_rows):
-    client = make_app("feedback", MAX_CONTENT_LENGTH=2_000).test_client()
+    client = make_app("feedback", JSON_MAX_BYTES=2_000).test_client()
     response = client.post(f"/api/v1/topics/{create_forum()[0]}/comments",
                            json={**BODY, "text": "x" * 5_000})
     assert response.status_code == 413

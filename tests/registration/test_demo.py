@@ -41,11 +41,11 @@ def _counts(app):
 
 def test_seed_makes_the_demo_forums_once(app):
     first = _seed(app)
-    assert first["events created"] == 4 and first["registrations created"] == 11
+    assert first["events created"] == 5 and first["registrations created"] == 13
     counts = _counts(app)
     second = _seed(app)
     assert second["events created"] == 0 and second["registrations created"] == 0
-    assert second["events in total"] == 4 and _counts(app) == counts
+    assert second["events in total"] == 5 and _counts(app) == counts
 
 
 def test_seed_gives_an_upcoming_budget_forum_worth_looking_at(app):

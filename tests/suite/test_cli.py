@@ -62,6 +62,12 @@ def staff_roles(folder):
         return dict(conn.execute("SELECT email, roles FROM staff_users"))
 
 
+def _delivery_statuses(folder):
+    """{status: deliveries} of the memo database."""
+    with sqlite3.connect(folder / "memo.sqlite") as conn:
+        return dict(conn.execute("SELECT status, count(*) FROM deliveries GROUP BY status"))
+
+
 def test_migrate_makes_a_database_per_component(instance):
     for component in COMPONENTS:
         with sqlite3.connect(instance / f"{component}.sqlite") as conn:
@@ -80,6 +86,9 @@ def test_demo_prints_the_logins_and_is_idempotent(instance):
     seeded = row_counts(instance)
     assert seeded["feedback", "topics"] >= 2 and seeded["feedback", "comments"] == 11
     assert "demo comments created: 11" in first.stdout
+    assert seeded["memo", "memos"] == 2 and seeded["memo", "group_members"] == 7
+    assert seeded["memo", "recipients"] == 3 and seeded["memo", "follow_up_updates"] == 1
+    assert _delivery_statuses(instance) == {"sent": 5}  # 2 boards, the government, 2 presenters
 
     second = foorumi(instance, "demo")
     assert second.returncode == 0, second.stderr
@@ -91,7 +100,8 @@ def test_demo_prints_the_logins_and_is_idempotent(instance):
 
 def test_demo_is_refused_in_production(tmp_path):
     assert foorumi(tmp_path, "migrate").returncode == 0
-    result = foorumi(tmp_path, "demo", extra_env={"FOORUMI_ENV": "production"})
+    result = foorumi(tmp_path, "demo", extra_env={
+        "FOORUMI_ENV": "production", "FOORUMI_SECRET_KEY": "s" * 48, "FOORUMI_MAIL_BACKEND": "smtp"})
     assert result.returncode == 2
     assert "not in production" in result.stderr
     assert staff_roles(tmp_path) == {}
