@@ -9,7 +9,7 @@ import html
 from collections import Counter
 from html.parser import HTMLParser
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 
 from shared.mail import format_period
 
@@ -56,14 +56,25 @@ def count_all(topics):
     return len(comments), len({c.get("organisation", "").strip().lower() for c in comments})
 
 
+def _name_lines(memo):
+    """The header's chair and secretary lines (in the current locale)."""
+    return ["- " + gettext("Chair: %(name)s", name=memo.chair_name or "–"),
+            "- " + gettext("Secretary: %(name)s", name=memo.secretary_name or "–")]
+
+
+def name_lines(memo):
+    """The header's chair and secretary lines of ``memo``, in its language."""
+    with force_locale(memo.locale):
+        return _name_lines(memo)
+
+
 def _header(memo, forum, topics):
     """The header lines: title, time, place, chair, secretary, attendance, comment counts."""
     comments, organisations = count_all(topics)
-    lines = [f"# {gettext('Memo: %(title)s', title=forum.title)}", "",
+    lines = ["# " + gettext("Memo: %(title)s", title=forum.title), "",
              "- " + gettext("Time: %(when)s", when=format_period(forum.starts_at, forum.ends_at)),
              "- " + gettext("Place: %(place)s", place=forum.place or "–"),
-             "- " + gettext("Chair: %(name)s", name=memo.chair_name or "–"),
-             "- " + gettext("Secretary: %(name)s", name=memo.secretary_name or "–")]
+             *_name_lines(memo)]
     if memo.attendance is None:
         lines.append("- " + gettext("Attendance: not known (registration did not answer)"))
     else:
@@ -84,7 +95,8 @@ def _quote(comment):
     text = html.escape(text_of(comment.get("html")), quote=False)
     lines = [f"> {line}" for line in text.splitlines()] or [">"]
     signature = f"{comment.get('author_name', '')}, {comment.get('organisation', '')}"
-    lines += [">", f"> — {signature} ([{gettext('the comment')}]({comment.get('url', '')}))"]
+    link = "[" + gettext("the comment") + "](" + comment.get("url", "") + ")"
+    lines += [">", f"> — {signature} ({link})"]
     return lines
 
 
@@ -96,8 +108,9 @@ def _comments(topic):
     by_organisation = Counter(c.get("organisation", "") for c in comments)
     summary = ", ".join(f"{name} ({count})" for name, count in sorted(
         by_organisation.items(), key=lambda pair: (-pair[1], pair[0])))
-    lines = [gettext("%(count)s approved comments: %(organisations)s", count=len(comments),
-                     organisations=summary)]
+    lines = [ngettext("%(num)s approved comment: %(organisations)s",
+                      "%(num)s approved comments: %(organisations)s", len(comments),
+                      organisations=summary)]
     for comment in comments:
         lines += ["", *_quote(comment)]
     return lines
@@ -107,8 +120,8 @@ def _item(number, item, topic):
     """One agenda item's section."""
     return ["", f"## {number}. {item.title}", "",
             gettext("Presenter: %(name)s", name=item.presenter_name or "–"), "",
-            f"### {gettext('Discussion')}", "", gettext("Write the discussion notes here."), "",
-            f"### {gettext('Electronic comments')}", "", *_comments(topic)]
+            "### " + gettext("Discussion"), "", gettext("Write the discussion notes here."), "",
+            "### " + gettext("Electronic comments"), "", *_comments(topic)]
 
 
 def match_topics(forum, topics, topic_items=None):

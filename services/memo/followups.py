@@ -6,10 +6,12 @@ A follow-up changes without a new review, also after publication; every change i
 
 import datetime as dt
 
-from services.memo import history
+from services.memo import history, links
 from services.memo.errors import NotAllowed
-from services.memo.models import FollowUpUpdate, Memo, db
+from services.memo.models import FollowUpUpdate, Memo, OutboxMessage, db
 from shared.auth import Role
+from shared.contracts import events
+from shared.outbox import emit
 
 FIELDS = ("handling_body", "handled_on", "outcome", "decision_url")
 
@@ -21,7 +23,8 @@ def _plain(value):
 
 def update(follow_up, data, actor):
     """Change the follow-up's fields given in ``data``; returns the log entry, or None if nothing
-    changed. Only a secretary updates follow-ups."""
+    changed. Only a secretary updates follow-ups. An update of a published memo's follow-up
+    writes ``memo.follow_up_updated`` (notify tells the publication's recipients)."""
     if not actor.has_role(Role.SECRETARY):
         raise NotAllowed()
     changes = {name: [_plain(getattr(follow_up, name)), _plain(data[name])]
@@ -36,4 +39,15 @@ def update(follow_up, data, actor):
                            changed_by_name=actor.name)
     db.session.add(entry)
     history.record(memo, "follow_up_updated", actor, note=follow_up.agenda_item.title)
+    if memo.publication is not None:
+        _announce(memo, follow_up)
     return entry
+
+
+def _announce(memo, follow_up):
+    """Write ``memo.follow_up_updated`` with the follow-up as it now is, for the publication."""
+    emit(db.session, OutboxMessage, events.MEMO_FOLLOW_UP_UPDATED, memo_id=memo.id,
+         event_id=memo.forum_id, publication_id=memo.publication.id, title=memo.forum.title,
+         agenda_item_title=follow_up.agenda_item.title, handling_body=follow_up.handling_body,
+         handled_on=_plain(follow_up.handled_on), outcome=follow_up.outcome,
+         decision_url=follow_up.decision_url, url=links.memo_url(memo.id), locale=memo.locale)

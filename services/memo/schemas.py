@@ -31,6 +31,13 @@ class VersionInput(Schema):
     body = Text(BODY_MAX, multiline=True, required=True)
 
 
+class NamesInput(Schema):
+    """The chair's and the secretary's names on the memo's header (single lines, may be blank)."""
+
+    chair_name = Text(SHORT, load_default="")
+    secretary_name = Text(SHORT, load_default="")
+
+
 class SignOffInput(Schema):
     """A member's decision; a request for changes says what, about a paragraph or the whole."""
 

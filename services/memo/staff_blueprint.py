@@ -31,6 +31,9 @@ staff_bp.add_url_rule("/memos/<int:memo_id>", view_func=staff_memos.show_memo)
 staff_bp.add_url_rule("/memos/<int:memo_id>/submit", methods=POST, view_func=staff_memos.submit_memo)
 staff_bp.add_url_rule("/memos/<int:memo_id>/publish", methods=POST,
                       view_func=staff_memos.publish_memo)
+staff_bp.add_url_rule("/memos/<int:memo_id>/names", methods=POST, view_func=staff_memos.set_names)
+staff_bp.add_url_rule("/memos/<int:memo_id>/correction", methods=POST,
+                      view_func=staff_memos.start_correction)
 staff_bp.add_url_rule("/memos/<int:memo_id>/history", view_func=staff_memos.show_history)
 # the editor, versions, diff and restore
 staff_bp.add_url_rule("/memos/<int:memo_id>/edit", view_func=staff_editor.edit_memo)

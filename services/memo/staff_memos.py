@@ -1,5 +1,5 @@
 """The secretary's memo pages: the list per forum, starting a draft, a memo's overview,
-submitting it for review and publishing it.
+submitting it for review, publishing it and starting a correction of a published one.
 
 Views call the operations (:mod:`drafting`, :mod:`review`, :mod:`publishing`), commit and
 redirect; a refused operation changes nothing and answers with its reason on the page (409, or
@@ -11,9 +11,10 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from services.memo import drafting, publishing, queries, review, review_status, rules
+from services.memo import drafting, links, names, publishing, queries, review, review_status, rules
 from services.memo.errors import MemoError
 from services.memo.models import Delivery, Forum, Memo, MemoState, db
+from services.memo.schemas import NamesInput
 from services.memo.staff_common import form_errors, memo_or_404, page, reader, secretary
 from shared.auth import current_staff
 from shared.db import utcnow
@@ -78,7 +79,7 @@ def _round_facts(current):
             "required": rules.required_approvals(tally[2])}
 
 
-def _memo_page(memo, status=200, errors=None):
+def _memo_page(memo, status=200, errors=None, values=None):
     """A memo's overview: state, the newest version, who has answered, what can be done."""
     current = review_status.latest_round(memo)
     deliveries = db.session.scalars(sa.select(Delivery).where(Delivery.memo_id == memo.id)
@@ -87,8 +88,11 @@ def _memo_page(memo, status=200, errors=None):
     approved = memo.state == MemoState.APPROVED and publishing.approved_round(memo) is not None
     return page("memo/staff/memo.html", status, memo=memo, **_round_facts(current),
                 can_publish=approved, can_submit=memo.state == MemoState.DRAFT and fresh,
+                can_correct=memo.state in publishing.PUBLISHED_STATES,
                 approvals=queries.approvals(memo.publication.version) if memo.publication else [],
-                deliveries=deliveries, errors=errors or {})
+                deliveries=deliveries, publication_url=links.publication_url, errors=errors or {},
+                values=values or {"chair_name": memo.chair_name,
+                                  "secretary_name": memo.secretary_name})
 
 
 @reader
@@ -124,6 +128,37 @@ def publish_memo(memo_id):
     memo = memo_or_404(memo_id)
     return _act(memo, lambda: publishing.publish(memo.id, current_staff()),
                 _("The memo was published."))
+
+
+@secretary
+def start_correction(memo_id):
+    """Start a correction of the published memo: a new version with the published text, in the
+    editor for the secretary to correct and submit through the same review."""
+    memo = memo_or_404(memo_id)
+    try:
+        publishing.correct(memo.id, memo.latest.body, current_staff())
+    except MemoError as exc:
+        db.session.rollback()
+        memo = db.session.get(Memo, memo.id, populate_existing=True)
+        return _memo_page(memo, exc.status, {"action": [str(exc.message)]})
+    db.session.commit()
+    flash(_("A correction was started: correct the text, save it and submit it for review."),
+          "success")
+    return redirect(url_for(".edit_memo", memo_id=memo.id))
+
+
+@secretary
+def set_names(memo_id):
+    """Name the chair and the secretary on the memo's header (a new version of the text)."""
+    memo = memo_or_404(memo_id)
+    values = {name: request.form.get(name, "") for name in ("chair_name", "secretary_name")}
+    try:
+        data = NamesInput().load(values)
+    except ValidationError as exc:
+        return _memo_page(memo, 422, form_errors(exc.messages), values)
+    return _act(memo, lambda: names.set_names(memo, data["chair_name"], data["secretary_name"],
+                                              current_staff()),
+                _("The names were saved in the memo's header."))
 
 
 @reader

@@ -90,6 +90,7 @@ def block(announcement):
     """A Markdown block of an announcement: a forum's title, when and agenda, and its
     registration link; a memo's title and link."""
     if announcement.kind == AnnouncementKind.MEMO:
-        return f"## {announcement.title}\n\n[{gettext('Read the memo')}]({announcement.url})\n"
+        link = "[" + gettext("Read the memo") + f"]({announcement.url})"
+        return f"## {announcement.title}\n\n{link}\n"
     link = gettext("Read more and register")
     return f"## {announcement.title}\n\n{announcement.summary}\n\n[{link}]({announcement.url})\n"

@@ -47,14 +47,14 @@ def _modes(event):
 
 def block(events):
     """A Markdown block listing ``events`` with date, modes and registration link."""
-    lines = [f"## {gettext('Upcoming forums')}", ""]
+    lines = ["## " + gettext("Upcoming forums"), ""]
     for event in events:
         lines += [f"### {event['title']}", "",
                   gettext("%(when)s (Finnish time)",
                           when=format_period(event["starts_at"], event["ends_at"])),
                   "", _modes(event), ""]
         if event.get("registration_open"):
-            lines += [f"[{gettext('Register')}]({event['url']}/register)", ""]
+            lines += ["[" + gettext("Register") + f"]({event['url']}/register)", ""]
         else:
-            lines += [f"[{gettext('Read more')}]({event['url']})", ""]
+            lines += ["[" + gettext("Read more") + f"]({event['url']})", ""]
     return "\n".join(lines).rstrip() + "\n"

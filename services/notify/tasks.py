@@ -7,6 +7,8 @@
   ``notify.announce_memo`` receives ``memo.published``: a feed item and the plan's memo milestone.
 * ``notify.deliver_memo`` receives ``memo.published`` too: the memo's PDF and link to each of its
   recipients, once per (message, recipient), each reported back as ``memo.delivered``.
+* ``notify.send_follow_up_update`` receives ``memo.follow_up_updated``: the updated follow-up to
+  each recipient the publication was delivered to, once per (message, recipient).
 * ``notify.tick_campaigns`` runs from beat: it starts campaigns whose scheduled time has come and
   revives campaigns whose lanes stopped (a killed worker). Schedules live in the database, never
   as broker ETAs.
@@ -16,7 +18,15 @@ import logging
 
 from sqlalchemy.exc import OperationalError
 
-from services.notify import announcements, delivery, lanes, memo_delivery, sending, subscribers
+from services.notify import (
+    announcements,
+    delivery,
+    lanes,
+    memo_delivery,
+    memo_follow_up,
+    sending,
+    subscribers,
+)
 from services.notify.models import OutboxMessage, ProcessedMessage, SubscriptionRequest, db
 from shared import outbox
 from shared.celery import celery_app, periodic
@@ -34,6 +44,7 @@ TICK_CAMPAIGNS = "notify.tick_campaigns"
 ANNOUNCE_EVENT = "notify.announce_event"
 ANNOUNCE_MEMO = "notify.announce_memo"
 DELIVER_MEMO = "notify.deliver_memo"
+SEND_FOLLOW_UP_UPDATE = "notify.send_follow_up_update"
 periodic(TICK_CAMPAIGNS, seconds_setting="NEWSLETTER_TICK_SECONDS")
 
 #: how often a task waits for a database that is away (about 8 hours with the backoff)
@@ -176,3 +187,23 @@ def deliver_memo(self, payload):
     if retry:
         raise self.retry(countdown=retry_delay(self.request.retries))
     return len(data["recipients"])
+
+
+@celery_app.task(name=SEND_FOLLOW_UP_UPDATE, bind=True, max_retries=DB_MAX_RETRIES)
+def send_follow_up_update(self, payload):
+    """Email the updated follow-up to each recipient its publication was delivered to, once.
+
+    As with ``deliver_memo``, every copy is an ``OutgoingEmail`` (message, recipient) claimed
+    before it is sent, so a redelivered or retried message sends nobody a second copy. Retries
+    with backoff when a copy got a 4xx and when the database is away. Returns how many
+    recipients the publication has.
+    """
+    data = SCHEMAS[events.MEMO_FOLLOW_UP_UPDATED]().load(payload)
+    try:
+        retry = memo_follow_up.send(data)
+    except OperationalError as exc:
+        db.session.rollback()
+        raise self.retry(countdown=retry_delay(self.request.retries), exc=exc) from exc
+    if retry:
+        raise self.retry(countdown=retry_delay(self.request.retries))
+    return len(memo_follow_up.recipients(data["publication_id"]))

@@ -22,6 +22,7 @@ ROUTES = {
     events.MEMO_APPROVED: events.RECEIVERS[events.MEMO_APPROVED],
     events.MEMO_PUBLISHED: events.RECEIVERS[events.MEMO_PUBLISHED],
     events.MEMO_DELIVERED: events.RECEIVERS[events.MEMO_DELIVERED],
+    events.MEMO_FOLLOW_UP_UPDATED: events.RECEIVERS[events.MEMO_FOLLOW_UP_UPDATED],
 }
 
 #: topic -> the schema its payload must load in.
@@ -34,4 +35,5 @@ SCHEMAS = {
     events.MEMO_APPROVED: events.MemoApprovedPayload,
     events.MEMO_PUBLISHED: events.MemoPublishedPayload,
     events.MEMO_DELIVERED: events.MemoDeliveredPayload,
+    events.MEMO_FOLLOW_UP_UPDATED: events.MemoFollowUpUpdatedPayload,
 }

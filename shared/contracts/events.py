@@ -22,6 +22,9 @@ MEMO_PUBLISHED = "memo.published"
 #: A published memo reached (or failed to reach) one recipient: notify reports each delivery.
 MEMO_DELIVERED = "memo.delivered"
 
+#: A secretary updated a published memo's follow-up: notify tells the publication's recipients.
+MEMO_FOLLOW_UP_UPDATED = "memo.follow_up_updated"
+
 #: topic -> receiving task names. Receivers are added here as their services learn to listen.
 RECEIVERS = {
     EVENT_PUBLISHED: ("feedback.sync_topics", "notify.announce_event", "memo.sync_forum"),
@@ -31,6 +34,7 @@ RECEIVERS = {
     MEMO_PUBLISHED: ("notify.announce_memo", "notify.deliver_memo", "registration.link_memo",
                      "feedback.link_memo"),
     MEMO_DELIVERED: ("memo.record_delivery",),
+    MEMO_FOLLOW_UP_UPDATED: ("notify.send_follow_up_update",),
 }
 
 
@@ -141,3 +145,23 @@ class MemoDeliveredPayload(Payload):
     email = fields.Email(required=True)
     status = fields.String(required=True, validate=validate.OneOf(["sent", "failed"]))
     error = fields.String(load_default="")
+
+
+class MemoFollowUpUpdatedPayload(Payload):
+    """A published memo's follow-up after an update: notify emails it to each recipient the
+    publication ``publication_id`` was delivered to."""
+
+    memo_id = fields.Integer(required=True)
+    event_id = fields.Integer(required=True)
+    publication_id = fields.Integer(required=True)
+    #: the forum's title
+    title = fields.String(required=True)
+    agenda_item_title = fields.String(required=True)
+    handling_body = fields.String(load_default="")
+    handled_on = fields.Date(load_default=None, allow_none=True)
+    outcome = fields.String(load_default="")
+    decision_url = fields.String(load_default="")
+    #: the public memo's page
+    url = fields.Url(require_tld=False, required=True)
+    #: the memo's language; None: the default language
+    locale = fields.String(load_default=None, allow_none=True)

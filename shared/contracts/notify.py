@@ -30,6 +30,7 @@ TEMPLATES = (
     "memo_review_requested",
     "memo_review_reminder",
     "memo_published",
+    "memo_follow_up",
 )
 
 

@@ -4,11 +4,13 @@ The memo is taken from draft to correction through ``services.memo`` operations 
 context; the payloads are read back from memo's outbox table.
 """
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
-from services.memo import publishing, review, tasks
-from services.memo.models import AgendaItem, Memo, OutboxMessage, db
+from services.memo import followups, publishing, review, tasks
+from services.memo.models import AgendaItem, FollowUp, Memo, OutboxMessage, db
 from shared.auth import Role
 from shared.contracts import ROUTES, SCHEMAS, events, notify
 from tests.memo.builders import drafted_memo, staff, working_group
@@ -31,6 +33,10 @@ def messages(make_app, fast_passwords):  # noqa: F811 - the fixture imported abo
             review.approve(memo_id, members[0])
             publishing.publish(memo_id, secretary)
             db.session.commit()
+        follow_up = db.session.scalars(sa.select(FollowUp).where(FollowUp.memo_id == memo_id)).first()
+        followups.update(follow_up, {"handling_body": "Regional government",
+                                     "handled_on": dt.date(2027, 1, 15)}, secretary)
+        db.session.commit()
         rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
         return [(row.topic, row.payload) for row in rows]
 
@@ -38,7 +44,7 @@ def messages(make_app, fast_passwords):  # noqa: F811 - the fixture imported abo
 def test_every_memo_payload_loads_in_its_receivers_schema(messages):
     topics = {topic for topic, _ in messages}
     assert topics == {notify.SEND_EMAIL, events.MEMO_DRAFTED, events.MEMO_APPROVED,
-                      events.MEMO_PUBLISHED}
+                      events.MEMO_PUBLISHED, events.MEMO_FOLLOW_UP_UPDATED}
     for topic, payload in messages:
         assert topic in ROUTES
         assert str(SCHEMAS[topic]().load(payload)["message_id"]) == payload["message_id"]
@@ -50,6 +56,12 @@ def test_memo_receives_the_window_closed_and_event_published_topics():
     assert tasks.DRAFT_FROM_FEEDBACK in ROUTES[events.FEEDBACK_WINDOW_CLOSED]
     assert tasks.SYNC_FORUM in ROUTES[events.EVENT_PUBLISHED]
     assert tasks.RECORD_DELIVERY in ROUTES[events.MEMO_DELIVERED]
+
+
+def test_notify_receives_the_follow_up_updates():
+    from services.notify import tasks as notify_tasks
+
+    assert ROUTES[events.MEMO_FOLLOW_UP_UPDATED] == (notify_tasks.SEND_FOLLOW_UP_UPDATE,)
 
 
 def test_registrations_announcement_brings_the_presenters_email_to_memo(make_app):

@@ -15,6 +15,8 @@ PAGES = [
     ("GET", "/staff/memos/{memo}", {"secretary", "working_group"}),
     ("POST", "/staff/memos/{memo}/submit", {"secretary"}),
     ("POST", "/staff/memos/{memo}/publish", {"secretary"}),
+    ("POST", "/staff/memos/{memo}/correction", {"secretary"}),
+    ("POST", "/staff/memos/{memo}/names", {"secretary"}),
     ("GET", "/staff/memos/{memo}/history", {"secretary", "working_group"}),
     ("GET", "/staff/memos/{memo}/edit", {"secretary"}),
     ("POST", "/staff/memos/{memo}/edit", {"secretary"}),
