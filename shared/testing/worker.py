@@ -99,3 +99,35 @@ class WorkerProcess:
         """Kill what is left of the session the worker was started in."""
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
+
+
+class BeatProcess:
+    """``foorumi beat`` in a subprocess on the test's settings, killed at the end."""
+
+    def __init__(self, settings, folder):
+        self.env = worker_environment(settings, folder / "instance")
+        self.log_path = folder / f"beat-{id(self)}.log"
+        self.process = None
+
+    def start(self):
+        """Start beat (it answers nothing: the tests wait on what its ticks cause)."""
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own command line
+                [sys.executable, "-m", "foorumi.cli", "beat", "--loglevel", "WARNING"],
+                env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        return self
+
+    def output(self):
+        """What beat wrote so far."""
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self):
+        """Kill beat and whatever it started."""
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)

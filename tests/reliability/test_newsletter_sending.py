@@ -11,8 +11,6 @@ be revived (its tick is what notices the lanes stopped) or a scheduled campaign 
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -24,7 +22,7 @@ from services.notify.models import db as notify_db
 from shared.db import utcnow
 from shared.testing.databases import redis_url
 from shared.testing.waiting import wait_until
-from shared.testing.worker import ROOT, worker_environment
+from shared.testing.worker import BeatProcess
 from tests.notify.newsletters import add_campaign, add_subscribers, deliveries, subscriber_row
 
 pytestmark = pytest.mark.slow
@@ -35,30 +33,6 @@ SENDING = {"MAIL_BACKEND": "smtp", "NEWSLETTER_CONNECTIONS": LANES, "NEWSLETTER_
            "NEWSLETTER_LEASE_SECONDS": 5.0, "NEWSLETTER_TICK_SECONDS": 1.0,
            "NEWSLETTER_RETRY_SECONDS": 0.2, "PUBLISH_IMMEDIATELY": True,
            "OUTBOX_RELAY_INTERVAL": 1.0}
-
-
-class BeatProcess:
-    """``foorumi beat`` in a subprocess on the test's settings, killed at the end."""
-
-    def __init__(self, settings, folder):
-        self.env = worker_environment(settings, folder / "instance")
-        self.log_path = folder / "beat.log"
-        self.process = None
-
-    def start(self):
-        """Start beat (it answers nothing: the tests wait on what its ticks cause)."""
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own command line
-                [sys.executable, "-m", "foorumi.cli", "beat", "--loglevel", "WARNING"],
-                env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
-        return self
-
-    def stop(self):
-        """Kill beat and whatever it started."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture
