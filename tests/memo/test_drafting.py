@@ -66,9 +66,10 @@ def test_the_window_closed_message_drafts_the_memo_from_the_apis(services, memo_
         assert "Presenter: Finance director Kaisa Kassa" in section
         assert "### Discussion" in section
         assert "3 approved comments: Hoiva Oy (2), Care Ltd (1)" in section
-        # the author's literal "<b>" stays text in the Markdown, as readers saw it
-        assert "> The budget &lt;b&gt;ignores&lt;/b&gt; home care." in section
-        assert f"— Maija M, Hoiva Oy ([the comment]({services.url}/feedback/topics/" in section
+        # the author's literal "<b>" stays text in the Markdown, as readers saw it, and each
+        # quote ends in its signature, which links back to the comment
+        assert (f"> The budget &lt;b&gt;ignores&lt;/b&gt; home care. — [Maija M, Hoiva Oy]"
+                f"({services.url}/feedback/topics/") in section
         assert "Not yet moderated" not in body
         assert "No comments were received on this topic." in body[second:]
         # the presenters' addresses came with the announcement; a follow-up per agenda item

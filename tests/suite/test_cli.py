@@ -98,6 +98,25 @@ def test_demo_prints_the_logins_and_is_idempotent(instance):
             if email.endswith("@foorumi.example")} == {e: r for r, e, _, _ in DEMO_STAFF}
 
 
+def test_announce_again_writes_an_announcement_per_published_event(instance):
+    foorumi(instance, "demo")
+    with sqlite3.connect(instance / "registration.sqlite") as conn:
+        published = conn.execute("SELECT count(*) FROM events WHERE status IN "
+                                 "('PUBLISHED', 'HELD', 'published', 'held')").fetchone()[0]
+        before = _announcements(conn)
+    result = foorumi(instance, "announce-again")
+    assert result.returncode == 0, result.stderr
+    assert f"announced {published} published or held events again" in result.stdout
+    with sqlite3.connect(instance / "registration.sqlite") as conn:
+        assert _announcements(conn) == before + published > before
+
+
+def _announcements(conn):
+    """How many ``event.published`` messages registration's outbox holds."""
+    return conn.execute("SELECT count(*) FROM outbox_messages WHERE topic = 'event.published'"
+                        ).fetchone()[0]
+
+
 def test_demo_is_refused_in_production(tmp_path):
     assert foorumi(tmp_path, "migrate").returncode == 0
     result = foorumi(tmp_path, "demo", extra_env={
