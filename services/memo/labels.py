@@ -7,23 +7,8 @@ without a label here is shown as it is stored.
 from flask_babel import lazy_gettext as _l
 
 from services.memo.models import CompanySize, Decision, MemoState, RecipientKind, RoundOutcome
+from shared.vocabulary import INDUSTRIES, REGIONS
 
-INDUSTRIES = {
-    "elderly_care": _l("Elderly care and housing services"),
-    "disability": _l("Disability services"),
-    "child_family": _l("Child, youth and family services"),
-    "mental_health": _l("Mental health and substance abuse services"),
-    "health_care": _l("Health care and rehabilitation"),
-    "home_care": _l("Home care and support services"),
-    "other": _l("Other services"),
-}
-REGIONS = {
-    "north": _l("Northern area"),
-    "south": _l("Southern area"),
-    "east": _l("Eastern area"),
-    "west": _l("Western area"),
-    "centre": _l("Central area"),
-}
 SIZES = {
     CompanySize.MICRO: _l("Micro company"),
     CompanySize.SMALL: _l("Small company"),

@@ -6,23 +6,7 @@ industries and regions are the county's own lists. Codes are stored; labels are 
 
 from flask_babel import lazy_gettext as _l
 
-INDUSTRIES = {
-    "elderly_care": _l("Elderly care and housing services"),
-    "disability": _l("Disability services"),
-    "child_family": _l("Child, youth and family services"),
-    "mental_health": _l("Mental health and substance abuse services"),
-    "health_care": _l("Health care and rehabilitation"),
-    "home_care": _l("Home care and support services"),
-    "other": _l("Other services"),
-}
-
-REGIONS = {
-    "north": _l("Northern area"),
-    "south": _l("Southern area"),
-    "east": _l("Eastern area"),
-    "west": _l("Western area"),
-    "centre": _l("Central area"),
-}
+from shared.vocabulary import INDUSTRIES, REGIONS
 
 THEMES = {
     "budget": _l("Budget, procurement plan and service-voucher rules"),
