@@ -24,4 +24,4 @@ RUN pip install -e . \
 
 USER foorumi
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", "foorumi.wsgi:app"]
+CMD ["gunicorn", "--config", "python:foorumi.gunicorn_conf", "foorumi.wsgi:app"]

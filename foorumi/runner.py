@@ -68,16 +68,19 @@ def _watch(children, stopping):
 def serve(host, port, with_worker=True, loglevel="WARNING"):
     """Serve / and the four services with werkzeug; a worker and beat run beside it.
 
-    The worker and beat log at ``loglevel`` (WARNING: only trouble, not every relay tick).
+    At most SERVE_THREADS requests run at once, which is what the SQLite pools are sized for
+    (:mod:`foorumi.request_slots`). The worker and beat log at ``loglevel`` (WARNING: only
+    trouble, not every relay tick).
     """
     from werkzeug.serving import run_simple
 
     from foorumi.apps import create_suite
+    from foorumi.request_slots import RequestSlots
 
     level = f"--loglevel={loglevel}"
     children = {"worker": _spawn("worker", "--concurrency", "2", level),
                 "beat": _spawn("beat", level)} if with_worker else {}
-    suite = create_suite()
+    suite = RequestSlots(create_suite(), config.load()["SERVE_THREADS"])
     stopping = threading.Event()
 
     def stop(*_):

@@ -45,10 +45,24 @@ DEFAULTS = {
     "ACCOUNTS_DATABASE_URL": _sqlite("accounts"),
     **{f"{s.upper()}_DATABASE_URL": _sqlite(s) for s in SERVICES},
     "DATABASE_ECHO": False,
+    # requests `foorumi serve` runs at once (the rest wait their turn); each SQLite pool holds
+    # two connections for each of them
+    "SERVE_THREADS": 16,
     # -- the message broker (embedded: kombu's SQLAlchemy transport, no server)
     "BROKER_URL": f"sqla+sqlite:///{INSTANCE_DIR / 'broker.sqlite'}",
     "OUTBOX_RELAY_INTERVAL": 2.0,
     "PUBLISH_IMMEDIATELY": True,
+    # every Redis and broker client has connect and socket timeouts, and none retries for seconds:
+    # seconds to open a broker connection (workers and beat then retry for as long as it's away)
+    "BROKER_CONNECT_TIMEOUT": 2.0,
+    # seconds a worker, beat or the relay waits for one broker reply
+    "BROKER_SOCKET_TIMEOUT": 5.0,
+    # seconds the publish right after a commit waits to connect and for each reply: the most a
+    # request waits on the broker (what it could not send, beat's relay sends)
+    "OUTBOX_PUBLISH_TIMEOUT": 0.1,
+    # Redis: seconds a message handed to a worker may stay unacknowledged before Redis gives it
+    # to another worker (a task delayed past it runs twice; scheduled work never relies on it)
+    "BROKER_VISIBILITY_TIMEOUT": 3600.0,
     # -- mail
     "MAIL_BACKEND": "devmailbox",  # devmailbox | smtp
     "MAIL_FROM": "Foorumi <foorumi@hyvinvointialue.example>",
@@ -62,6 +76,9 @@ DEFAULTS = {
     # -- rate limits on public forms
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # seconds the limits wait to connect to their Redis and for each reply; past it (or when it
+    # is down) they count in each process's memory until it answers again
+    "RATELIMIT_STORAGE_TIMEOUT": 0.2,
     "RATELIMIT_PER_IP": "30 per minute",
     "RATELIMIT_PER_EMAIL": "5 per minute",
     "RATELIMIT_LOGIN": "10 per minute",  # login attempts per IP
@@ -111,6 +128,8 @@ DEFAULTS = {
     "PLAN_ICAL_DAYS": 400,  # a staff member's plan feed link stays valid this long
     # -- registration
     "REMINDER_HOURS_BEFORE": 24,
+    # how often beat looks in the database for reminders that are due (never broker ETAs)
+    "REMINDER_TICK_SECONDS": 300.0,
     "SEAT_LOCK_TIMEOUT_SECONDS": 3,
     "SEAT_LOCK_ENABLED": True,  # test-only switch: False must make the concurrency test overbook
     # -- memo: the working group's sign-off. A memo is approved when the rule is met and no

@@ -3,6 +3,11 @@
 A service declares ``class Base(DeclarativeBase)`` via :func:`make_base` and a ``db = Database(name,
 Base)``; ``create_app`` calls ``db.init_app(app)``. Views and tasks use ``db.session``, which is
 removed when the app context ends. Operations flush; controllers and tasks commit.
+
+On SQLite (the embedded default) write transactions take the lock up front, in order
+(:mod:`shared.sqlite`), and the pool holds two connections for each request ``foorumi serve``
+runs at once (``SERVE_THREADS``): the session's, and the one the outbox publishes through right
+after the commit.
 """
 
 import datetime as dt
@@ -12,7 +17,8 @@ import sqlalchemy as sa
 from flask import current_app, g
 from sqlalchemy.orm import DeclarativeBase, MappedAsDataclass, scoped_session, sessionmaker  # noqa: F401
 
-from shared.config import database_url
+from shared import deadlines, sqlite
+from shared.config import DEFAULTS, database_url
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -62,33 +68,32 @@ def make_base():
     return Base
 
 
-def _on_sqlite_connect(dbapi_connection, _record):
-    """WAL so several processes share a file; foreign keys on; wait for locks instead of failing."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def engine_for(url, echo=False, threads=None):
+    """One engine per URL per process, created on first use.
 
-
-def engine_for(url, echo=False):
-    """One engine per URL per process, created on first use."""
+    ``threads``: the requests the process serves at once (SERVE_THREADS), which sizes a SQLite
+    pool; the first caller's value holds for the process.
+    """
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
-            engine = _make_engine(url, echo)
+            engine = _make_engine(url, echo, threads or DEFAULTS["SERVE_THREADS"])
             _engines[url] = engine
         return engine
 
 
-def _make_engine(url, echo):
+def _make_engine(url, echo, threads):
     """Create an engine with the dialect settings foorumi relies on."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, echo=echo, connect_args={"timeout": 15})
-        sa.event.listen(engine, "connect", _on_sqlite_connect)
-        return engine
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=40)
+        # the session's connection and the outbox's after-commit one, for each request at once;
+        # a request beyond that waits for a connection (for less than the busy timeout)
+        engine = sa.create_engine(url, echo=echo, pool_size=threads, max_overflow=threads,
+                                  pool_timeout=sqlite.BUSY_TIMEOUT_SECONDS,
+                                  connect_args={"timeout": sqlite.BUSY_TIMEOUT_SECONDS})
+        return sqlite.install(engine)
+    return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=40,
+                            pool_timeout=deadlines.POOL_TIMEOUT_SECONDS,
+                            connect_args=deadlines.postgres_connect_args())
 
 
 def dispose_engines():
@@ -112,13 +117,21 @@ class Database:
         self.Model = base
         self.metadata = base.metadata
         self._session_factory = sessionmaker(expire_on_commit=False)
+        self._engine = None
         self.session = scoped_session(self._session_factory, scopefunc=_scope)
 
     def init_app(self, app):
-        """Bind to the app's configured URL and remove the session at the end of each context."""
+        """Bind to the app's configured URL and remove the session at the end of each context.
+
+        The session's connections carry the component's name, so SQLite can tell them from the
+        outbox's own (:func:`shared.sqlite.locks_up_front`).
+        """
         url = database_url(app.config, self.component)
         app.extensions[f"db.{self.component}"] = self
-        self._session_factory.configure(bind=engine_for(url, app.config.get("DATABASE_ECHO", False)))
+        self._engine = engine_for(url, app.config.get("DATABASE_ECHO", False),
+                                  app.config.get("SERVE_THREADS"))
+        self._session_factory.configure(
+            bind=self._engine.execution_options(**{sqlite.SESSION_OPTION: self.component}))
         app.teardown_appcontext(self._remove)
 
     def _remove(self, _exc=None):
@@ -127,8 +140,8 @@ class Database:
 
     @property
     def engine(self):
-        """The engine the session is bound to."""
-        return self._session_factory.kw["bind"]
+        """The engine of the component's database (the session's connections come from it)."""
+        return self._engine
 
     def create_all(self):
         """Create the tables directly (tests and the embedded first run use migrations instead)."""

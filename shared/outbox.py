@@ -4,8 +4,10 @@
   transaction, so the message exists exactly when the change does.
 * :func:`relay` publishes unsent rows to Celery (fanning an event out to its receivers) and marks
   them sent. Right after each commit that wrote messages, that commit's own rows are claimed by id
-  in one ``UPDATE … RETURNING`` and published (best effort); beat runs the full relay every few
-  seconds, so a message written while the broker is down goes out once it is back.
+  in one ``UPDATE … RETURNING`` and published (best effort) on a connection that waits at most
+  ``OUTBOX_PUBLISH_TIMEOUT`` (0.1 s) for the broker, and not at all for the 10 s after a failure;
+  beat runs the full relay every few seconds, so a message written while the broker is down or
+  stalled goes out once it is back.
 * :func:`consumer` wraps a receiving task: it loads the payload through its contract schema and
   records the ``message_id`` in ``processed_messages`` in the same transaction as the task's
   effects, so a redelivered message has no second effect.
@@ -18,10 +20,11 @@ import uuid
 
 import sqlalchemy as sa
 from flask import current_app
+from kombu.exceptions import LimitExceeded
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.celery import celery_app, periodic
+from shared.celery import broker_connection, celery_app, periodic
 from shared.contracts import ROUTES, SCHEMAS
 from shared.db import utcnow
 
@@ -150,7 +153,7 @@ def relay_with(conn, model, limit):
         if rows:
             conn.execute(table.update().where(table.c.id.in_([row.id for row in rows]))
                          .values(sent_at=utcnow()))
-        return _publish_claimed(conn, table, rows)
+        return _publish_claimed(conn, table, rows, quick=False)
 
 
 def publish_committed(conn, model, ids):
@@ -169,31 +172,44 @@ def publish_committed(conn, model, ids):
     with conn.begin():
         rows = conn.execute(table.update().where(claim).values(sent_at=utcnow())
                             .returning(table.c.id, table.c.topic, table.c.payload)).all()
-        return _publish_claimed(conn, table, sorted(rows, key=lambda row: row.id))
+        return _publish_claimed(conn, table, sorted(rows, key=lambda row: row.id), quick=True)
 
 
-def _publish_claimed(conn, table, rows):
+def _publish_claimed(conn, table, rows, quick):
     """Publish ``rows``, already marked sent in ``conn``'s transaction, in order.
 
+    ``quick``: on the after-commit publish's connection (see shared.celery.broker_connection).
     At the first broker failure that row records the attempt and it and the rest are unmarked,
     for beat's relay to retry. Returns how many went out.
     """
-    for sent, row in enumerate(rows):
-        try:
-            _publish(row.topic, row.payload)
-        except Exception as exc:  # noqa: BLE001 - any broker failure leaves the rows for later
-            _broker_down_until[celery_app.conf.broker_url] = time.monotonic() + BROKER_BACKOFF_SECONDS
-            log.warning("outbox: publishing %s failed, will retry: %s", row.topic, exc)
-            conn.execute(table.update().where(table.c.id.in_([r.id for r in rows[sent:]]))
-                         .values(sent_at=None))
-            conn.execute(table.update().where(table.c.id == row.id)
-                         .values(attempts=table.c.attempts + 1, last_error=str(exc)[:2000]))
+    tasks = [task for row in rows for task in ROUTES.get(row.topic, ())]
+    if not tasks:  # events nobody receives: nothing to send
+        return len(rows)
+    sent = 0
+    try:
+        with broker_connection(quick) as broker:
+            for row in rows:
+                _publish(broker, row.topic, row.payload)
+                sent += 1
+    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the rows for later
+        if sent == len(rows):  # every message went out; only letting the connection go failed
             return sent
-    return len(rows)
+        if not isinstance(exc, LimitExceeded):  # all connections busy is no broker failure
+            _broker_down_until[celery_app.conf.broker_url] = time.monotonic() + BROKER_BACKOFF_SECONDS
+        _unclaim(conn, table, rows[sent:], exc)
+    return sent
 
 
-def _publish(topic, payload):
-    """Hand one message to the broker, once per receiving task.
+def _unclaim(conn, table, rows, exc):
+    """Leave ``rows`` unsent for beat's relay; the first, whose publish failed, records ``exc``."""
+    log.warning("outbox: publishing %s failed, will retry: %s", rows[0].topic, exc)
+    conn.execute(table.update().where(table.c.id.in_([r.id for r in rows])).values(sent_at=None))
+    conn.execute(table.update().where(table.c.id == rows[0].id)
+                 .values(attempts=table.c.attempts + 1, last_error=str(exc)[:2000]))
+
+
+def _publish(broker, topic, payload):
+    """Hand one message to the broker over the connection ``broker``, once per receiving task.
 
     The broker's headers name the message only by its topic and id (``argsrepr``): Celery
     would otherwise put a repr of the whole payload there, names and email addresses included,
@@ -202,7 +218,7 @@ def _publish(topic, payload):
     summary = f"{topic} {payload.get('message_id', '')}"
     for task_name in ROUTES.get(topic, ()):
         celery_app.send_task(task_name, args=[payload], retry=False, argsrepr=summary,
-                             kwargsrepr="{}")
+                             kwargsrepr="{}", connection=broker)
 
 
 def consumer(db, processed_model, topic):

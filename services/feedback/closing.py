@@ -1,7 +1,8 @@
 """The end of a forum's commenting: when its last topic closes, tell whoever drafts the memo.
 
 :func:`close_due_forums` (run by beat) finds the forums whose every live topic has closed and
-that were not yet announced as closed, and writes one ``feedback.window_closed`` message per
+that were not yet announced as closed (nor cancelled: no memo of a forum that did not take
+place), and writes one ``feedback.window_closed`` message per
 forum to the outbox in the same transaction that stamps ``Forum.window_closed_at``, so the
 message goes out exactly once. A window the secretary later reopens (by moving its close time)
 clears the stamp, and the forum is announced again when it closes anew. Flush only.
@@ -20,8 +21,9 @@ def _due(now):
     """Forums not yet announced as closed whose live topics have all closed (at least one)."""
     still_open = sa.select(Topic.forum_id).where(Topic.withdrawn.is_(False), Topic.closes_at > now)
     has_live = sa.select(Topic.forum_id).where(Topic.withdrawn.is_(False))
-    query = sa.select(Forum).where(Forum.window_closed_at.is_(None), Forum.id.in_(has_live),
-                                   Forum.id.not_in(still_open)).order_by(Forum.id)
+    query = sa.select(Forum).where(Forum.window_closed_at.is_(None), Forum.cancelled_at.is_(None),
+                                   Forum.id.in_(has_live), Forum.id.not_in(still_open)
+                                   ).order_by(Forum.id)
     if db.is_postgresql():
         query = query.with_for_update(skip_locked=True)
     return db.session.scalars(query).all()
@@ -52,5 +54,6 @@ def close_due_forums(now=None):
 def reopen_if_open(forum, now=None):
     """Clear the closed stamp of a forum that has an open topic again (its window moved)."""
     now = now or utcnow()
-    if forum.window_closed_at and any(t.closes_at > now for t in topics.live(forum)):
+    if forum.cancelled_at is None and forum.window_closed_at and any(
+            t.closes_at > now for t in topics.live(forum)):
         forum.window_closed_at = None

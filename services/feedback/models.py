@@ -66,8 +66,12 @@ class Forum(Base):
     window_closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: the forum's published memo, as memo announced it (``memo.published``); each topic links it
     memo_url: Mapped[str | None] = mapped_column(sa.String(500), default=None)
-    #: when the newest applied ``event.published`` happened (an older, late message is ignored)
+    #: when the newest applied ``event.published`` or ``event.changed`` happened (an older,
+    #: late message is ignored)
     announced_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: when registration cancelled the forum (``event.cancelled``): its topics are closed, no
+    #: memo is drafted from it, and later announcements of it change nothing
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     topics: Mapped[list["Topic"]] = relationship(back_populates="forum", order_by="Topic.position")

@@ -1,6 +1,9 @@
 """Celery tasks of the feedback service and its periodic schedule.
 
 * ``feedback.sync_topics`` receives ``event.published``: topics follow the published agenda.
+* ``feedback.follow_event_change`` receives ``event.changed``: windows follow a rescheduled
+  forum; a forum made a targeted session hides its topics.
+* ``feedback.close_cancelled_forum`` receives ``event.cancelled``: the forum's topics close.
 * ``feedback.expire_comments`` runs from beat: unconfirmed comments expire after 48 h.
 * ``feedback.close_windows`` runs from beat: a forum whose last topic closed is announced
   (``feedback.window_closed``) once.
@@ -8,7 +11,7 @@
 * ``feedback.link_memo`` receives ``memo.published``: the forum's topics link the memo.
 """
 
-from services.feedback import closing, comments, digest, memos, topics
+from services.feedback import closing, comments, digest, forum_changes, memos, topics
 from services.feedback.models import OutboxMessage, ProcessedMessage, db
 from shared import outbox
 from shared.celery import celery_app, periodic
@@ -22,6 +25,8 @@ EXPIRE_COMMENTS = "feedback.expire_comments"
 CLOSE_WINDOWS = "feedback.close_windows"
 SEND_MODERATION_DIGEST = "feedback.send_moderation_digest"
 LINK_MEMO = "feedback.link_memo"
+FOLLOW_EVENT_CHANGE = "feedback.follow_event_change"
+CLOSE_CANCELLED_FORUM = "feedback.close_cancelled_forum"
 #: how often beat expires unconfirmed comments and looks for closed windows (seconds)
 EXPIRE_EVERY_SECONDS = 900
 #: how often beat asks whether today's digest is due (seconds)
@@ -44,6 +49,25 @@ def sync_topics(data):
         return None
     closing.reopen_if_open(forum)
     return forum.id
+
+
+@celery_app.task(name=FOLLOW_EVENT_CHANGE)
+@outbox.consumer(db, ProcessedMessage, events.EVENT_CHANGED)
+def follow_event_change(data):
+    """Move the forum's windows, or hide its topics if it became targeted (once per message).
+
+    Returns the forum's id, or None when the message was ignored (unknown, cancelled, stale).
+    """
+    forum = forum_changes.follow(data)
+    return forum.id if forum is not None else None
+
+
+@celery_app.task(name=CLOSE_CANCELLED_FORUM)
+@outbox.consumer(db, ProcessedMessage, events.EVENT_CANCELLED)
+def close_cancelled_forum(data):
+    """Close a cancelled forum's topics (once per message); the forum's id, or None."""
+    forum = forum_changes.cancel(data)
+    return forum.id if forum is not None else None
 
 
 @celery_app.task(name=EXPIRE_COMMENTS)

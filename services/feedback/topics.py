@@ -4,7 +4,8 @@ A topic's window opens at the forum's start and closes at max(the time the secre
 forum's end + POLICY_COMMENT_WINDOW_MIN_DAYS days): the policy's floor can never be undercut, not
 by the secretary (:func:`set_window` refuses) and not by a rescheduled event (the close time is
 recomputed). An agenda item removed from the published agenda withdraws its topic; nothing is
-deleted, so comments already given stay with the moderators.
+deleted, so comments already given stay with the moderators. A cancelled forum's topics are
+closed, and a forum made a targeted session hides them all (:mod:`forum_changes`).
 """
 
 import datetime as dt
@@ -57,9 +58,9 @@ def set_window(topic, closes_at):
 
 
 def window_state(topic, now=None):
-    """'not_open_yet', 'open' or 'closed' (a withdrawn topic is closed)."""
+    """'not_open_yet', 'open' or 'closed' (a withdrawn topic, or a cancelled forum's, is closed)."""
     now = now or utcnow()
-    if topic.withdrawn or now >= topic.closes_at:
+    if topic.withdrawn or topic.forum.cancelled_at is not None or now >= topic.closes_at:
         return "closed"
     return "open" if now >= topic.opens_at else "not_open_yet"
 
@@ -77,21 +78,46 @@ def live(forum):
 def sync_forum(data):
     """Create or update a forum and its topics from an ``event.published`` payload. Flushes.
 
-    Returns the Forum, or None when the message was ignored (not an open forum, or older than
-    the announcement already applied: late redeliveries never undo a newer agenda).
+    Returns the Forum, or None when the message was ignored (not an open forum, a cancelled
+    one, or older than the announcement already applied: late redeliveries never undo a newer
+    agenda). A forum announced as a targeted session hides every topic it had.
     """
-    if data["kind"] not in COMMENTED_KINDS:
-        return None
     forum = db.session.get(Forum, data["event_id"], with_for_update=db.is_postgresql())
+    if forum is not None and (forum.cancelled_at is not None or (
+            forum.announced_at and data["occurred_at"] < forum.announced_at)):
+        return None
+    if data["kind"] not in COMMENTED_KINDS:
+        if forum is not None:
+            hide(forum, data["occurred_at"])
+        return None
     if forum is None:
         forum = Forum(id=data["event_id"])
         db.session.add(forum)
-    elif forum.announced_at and data["occurred_at"] < forum.announced_at:
-        return None
     forum.title, forum.url = data["title"][:200], data["url"]
     forum.starts_at, forum.ends_at = data["starts_at"], data["ends_at"]
     forum.announced_at = data["occurred_at"]
     _sync_topics(forum, data["agenda"])
+    db.session.flush()
+    return forum
+
+
+def hide(forum, occurred_at):
+    """Withdraw every topic of a forum that became a targeted session. Flushes."""
+    for topic in forum.topics:
+        topic.withdrawn = True
+    forum.announced_at = occurred_at
+    db.session.flush()
+    return forum
+
+
+def move(forum, data):
+    """Follow a rescheduled forum: its times, title and page, and every window recomputed
+    (never closing earlier than the policy's floor after the new end). Flushes."""
+    forum.title, forum.url = data["title"][:200], data["url"]
+    forum.starts_at, forum.ends_at = data["starts_at"], data["ends_at"]
+    forum.announced_at = data["occurred_at"]
+    for topic in forum.topics:
+        _apply_window(topic, forum)
     db.session.flush()
     return forum
 

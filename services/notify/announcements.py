@@ -3,8 +3,9 @@ draft blocks the staff start a newsletter from. Flush only; the caller commits.
 
 ``event.published`` arrives once per publication or agenda change; the forum's announcement and
 its place in the communications plan are created the first time and updated after. Targeted
-sessions are never announced in public. ``memo.published`` adds the memo to the feed and marks
-the forum's memo milestone done.
+sessions are never announced in public: a forum announced as one is withdrawn from the feed and
+the plan. A cancelled forum's announcements change nothing (:mod:`forum_changes`).
+``memo.published`` adds the memo to the feed and marks the forum's memo milestone done.
 """
 
 import sqlalchemy as sa
@@ -38,16 +39,45 @@ def summary_of(data):
     return "\n".join([when, *[f"- {t}" for t in titles]])
 
 
+def event_announcement(event_id):
+    """The feed item of a forum, or None."""
+    return db.session.scalar(sa.select(Announcement).filter_by(
+        kind=AnnouncementKind.EVENT, source_id=event_id))
+
+
+def withdraw(event_id, at):
+    """Take a forum that became a targeted session out of the feed and the plan (flush only)."""
+    for row in (db.session.get(PlannedForum, event_id), event_announcement(event_id)):
+        if row is not None and row.withdrawn_at is None:
+            row.withdrawn_at = at
+    db.session.flush()
+
+
+def _ignored(data):
+    """Whether an announcement comes after the forum's cancellation or an applied later change."""
+    forum = db.session.get(PlannedForum, data["event_id"])
+    return forum is not None and (forum.cancelled_at is not None or bool(
+        forum.changed_at and data["occurred_at"] < forum.changed_at))
+
+
 def announce_event(data):
-    """Record a published forum for the feed and the plan; returns the announcement or None."""
+    """Record a published forum for the feed and the plan; returns the announcement or None.
+
+    A targeted session is never announced (one that was a forum is withdrawn); a cancelled
+    forum and a message older than an applied change are ignored.
+    """
+    if _ignored(data):
+        return None
     if data["kind"] != PUBLIC_KIND:
+        withdraw(data["event_id"], data["occurred_at"])
         return None
     event_id = data["event_id"]
     _upsert(PlannedForum, {"id": event_id}, title=data["title"][:200], theme=data["theme"][:20],
-            starts_at=data["starts_at"], ends_at=data["ends_at"], url=data["url"][:500])
+            starts_at=data["starts_at"], ends_at=data["ends_at"], url=data["url"][:500],
+            withdrawn_at=None)
     announcement = _upsert(Announcement, {"kind": AnnouncementKind.EVENT, "source_id": event_id},
                            title=data["title"][:300], summary=summary_of(data),
-                           url=data["url"][:500])
+                           url=data["url"][:500], withdrawn_at=None)
     if data.get("recording_published_at"):
         _mark_done(db.session.get(PlannedForum, event_id), "recording",
                    data["recording_published_at"])
@@ -72,17 +102,19 @@ def announce_memo(data):
 
 
 def feed(limit=FEED_SIZE):
-    """The newest announcements (forums and newsletters), newest first."""
-    return db.session.scalars(sa.select(Announcement)
+    """The newest announcements (forums and newsletters), newest first; none withdrawn."""
+    return db.session.scalars(sa.select(Announcement).where(Announcement.withdrawn_at.is_(None))
                               .order_by(Announcement.published_at.desc(), Announcement.id.desc())
                               .limit(limit)).all()
 
 
 def drafts(limit=20):
-    """Forum and memo announcements staff can start a newsletter from, newest first."""
+    """Forum and memo announcements staff can start a newsletter from, newest first (none
+    withdrawn)."""
     return db.session.scalars(sa.select(Announcement)
                               .where(Announcement.kind.in_([AnnouncementKind.EVENT,
-                                                            AnnouncementKind.MEMO]))
+                                                            AnnouncementKind.MEMO]),
+                                     Announcement.withdrawn_at.is_(None))
                               .order_by(Announcement.published_at.desc()).limit(limit)).all()
 
 

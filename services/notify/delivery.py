@@ -6,12 +6,13 @@ What holds (rule 3 of the house, and issue 4's sending rules; the lanes are :mod
   subscribers of the segment by id (keyset pages, never all at once) into QUEUED ``Delivery``
   rows, committing page by page; ``ON CONFLICT DO NOTHING`` makes a second freezer harmless.
 * **Resume.** A lane refreshes its claim as it goes; a SENDING row whose claim is older than
-  ``NEWSLETTER_LEASE_SECONDS`` belongs to a dead worker and :func:`recover` puts it back to QUEUED
-  (only the one in flight can have been received: duplicates <= lanes at each crash). Nothing
-  else is ever reset, so no batch restarts and nobody is skipped.
+  ``NEWSLETTER_LEASE_SECONDS`` belongs to a dead lane and :func:`recover` puts it back to QUEUED
+  (only the one in flight can have been received: duplicates <= lanes killed). The surviving
+  lanes call it as their leases end (see :mod:`lanes`), and :func:`prepare` calls it when a
+  campaign is (re)started. Nothing else is ever reset, so no batch restarts and nobody is skipped.
 * **Scheduling** is in the database: :func:`start_due` starts SCHEDULED campaigns whose time has
-  come, and :func:`stalled` finds SENDING campaigns whose lanes stopped beating; beat's tick runs
-  both (no broker ETAs).
+  come, and :func:`stalled` finds SENDING campaigns whose lanes all stopped beating (a whole
+  worker killed); beat's tick runs both (no broker ETAs).
 """
 
 import datetime as dt

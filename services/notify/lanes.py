@@ -10,8 +10,14 @@ What holds (the campaign's side is :mod:`delivery`):
   accepted it, so a crash leaves at most the message in flight per lane sent-but-SENDING. A
   message costs two short transactions (the fresh read, the outcome), both plain statements;
   its bytes come from the lane's :class:`~services.notify.rendering.Renderer`, which renders each
-  language once per batch. The
-  lane refreshes its claim every few seconds, so only a dead lane's claim outlives the lease.
+  language once per batch.
+* **Leases.** A lane refreshes its claim every few seconds, so only a dead lane's claim outlives
+  ``NEWSLETTER_LEASE_SECONDS`` (which must exceed the longest SMTP conversation, ``SMTP_TIMEOUT``).
+  Such rows go back to the queue as soon as the lease ends, whoever looks first: every lane at
+  work looks each time it refreshes its own claim, every claim looks first, and a lane with
+  nothing left to claim while rows are still SENDING waits until the earliest of their leases
+  ends and looks then (beating the campaign's heartbeat, so beat's tick starts no extra lanes).
+  Beat's tick is the fallback when no lane is left: it revives a campaign whose heartbeat stopped.
 * **Who gets it.** Just before each message the subscriber is read again: unsubscribed or
   suppressed means SUPPRESSED, never sent. A paused campaign's lanes hand back their unsent rows.
 * **Failures.** A 4xx (or a dropped connection) is RETRYING with a doubling backoff until
@@ -29,7 +35,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 
 from services.notify import emails, rendering, subscribers
-from services.notify.delivery import beat, finish_if_done, setting
+from services.notify.delivery import beat, finish_if_done, recover, setting
 from services.notify.models import (
     Campaign,
     CampaignStatus,
@@ -48,8 +54,12 @@ FAILED_ATTEMPTS = (DeliveryStatus.BOUNCED, DeliveryStatus.FAILED, DeliveryStatus
 ATTEMPTED = (DeliveryStatus.SENT, *FAILED_ATTEMPTS)
 #: how often a lane at work records its heartbeat on the campaign (seconds)
 BEAT_EVERY_SECONDS = 2.0
-#: the longest a lane waits for a retry before beat takes over (seconds)
+#: the longest a lane with nothing to claim waits before it looks again (seconds)
 MAX_RETRY_COUNTDOWN = 60.0
+#: the shortest wait of a lane with nothing to claim yet (seconds)
+MIN_COUNTDOWN = 0.2
+#: how long after a lease ends a waiting lane looks, so the claim is surely over (seconds)
+LEASE_MARGIN = 0.25
 
 
 #: a claimed row, its subscriber and the campaign's status, read just before each message
@@ -76,8 +86,12 @@ class Stop(Exception):
 
 
 def claim(campaign_id, limit, now=None):
-    """Claim up to ``limit`` due rows for a new lane token; returns (token, [delivery ids])."""
+    """Claim up to ``limit`` due rows for a new lane token; returns (token, [delivery ids]).
+
+    Rows whose claim outlived the lease (a dead lane's) are taken back first, so they are due too.
+    """
     now = now or utcnow()
+    recover(campaign_id, now)
     token = uuid.uuid4().hex
     due = sa.select(Delivery.id).where(
         Delivery.campaign_id == campaign_id,
@@ -111,21 +125,34 @@ def release(token):
 
 
 def next_step(campaign_id, now=None):
-    """What a lane with nothing to claim does: ("done"|"wait"|"retry_in", seconds)."""
+    """What a lane with nothing to claim does: ("done", 0) or ("retry_in", seconds).
+
+    While rows are open the lane stays: it looks again when the first retry is due or the first
+    claim's lease ends (a dead lane's rows are then due), and at least every half lease, beating
+    the campaign's heartbeat each time, so beat's tick never takes a waiting lane for a dead one.
+    """
     if finish_if_done(campaign_id):
         return "done", 0.0
     now = now or utcnow()
-    sending = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(
-        Delivery.campaign_id == campaign_id, Delivery.status == DeliveryStatus.SENDING))
-    if sending:
-        return "wait", 0.0  # another lane is at work; it queues its own next batch
-    first_retry = db.session.scalar(sa.select(sa.func.min(Delivery.retry_at)).where(
-        Delivery.campaign_id == campaign_id, Delivery.status == DeliveryStatus.RETRYING))
-    if first_retry is None:
-        return "wait", 0.0
-    beat(campaign_id)  # a lane waiting for a retry is alive: beat's tick starts no others
+    lease = float(setting("LEASE_SECONDS"))
+    wake_at = _first_due(campaign_id, lease)
+    beat(campaign_id)  # a waiting lane is alive: beat's tick starts no others
     db.session.commit()
-    return "retry_in", min(max((first_retry - now).total_seconds(), 0.2), MAX_RETRY_COUNTDOWN)
+    if wake_at is None:  # QUEUED rows another lane is claiming right now (SKIP LOCKED)
+        return "retry_in", MIN_COUNTDOWN
+    seconds = (wake_at - now).total_seconds() + LEASE_MARGIN
+    return "retry_in", min(max(seconds, MIN_COUNTDOWN), MAX_RETRY_COUNTDOWN, lease / 2)
+
+
+def _first_due(campaign_id, lease):
+    """When a row of the campaign is next due: its first retry, or its first claim's lease end."""
+    first_retry, first_claim = db.session.execute(sa.select(
+        sa.func.min(Delivery.retry_at).filter(Delivery.status == DeliveryStatus.RETRYING),
+        sa.func.min(Delivery.claimed_at).filter(Delivery.status == DeliveryStatus.SENDING))
+        .where(Delivery.campaign_id == campaign_id,
+               Delivery.status.in_([DeliveryStatus.RETRYING, DeliveryStatus.SENDING]))).one()
+    ends = first_claim + dt.timedelta(seconds=lease) if first_claim is not None else None
+    return min((at for at in (first_retry, ends) if at is not None), default=None)
 
 
 def send_batch(campaign_id):
@@ -176,15 +203,22 @@ class Lane:
             self.connection.close()
 
     def _keep_alive(self):
-        """Every few seconds: refresh the claim on the batch's rows and the campaign's heartbeat."""
+        """Every few seconds: refresh this lane's claim and the heartbeat, take back dead claims.
+
+        Two commits: the refresh and the heartbeat first, then :func:`recover` on its own, so no
+        transaction holds the campaign's row while it waits for another lane's rows.
+        """
         every = min(BEAT_EVERY_SECONDS, float(setting("LEASE_SECONDS")) / 3)
         if time.monotonic() - self.beaten_at < every:
             return
+        now = utcnow()
         db.session.execute(
             sa.update(Delivery).where(Delivery.claim_token == self.token,
                                       Delivery.status == DeliveryStatus.SENDING)
-            .values(claimed_at=utcnow()).execution_options(synchronize_session=False))
+            .values(claimed_at=now).execution_options(synchronize_session=False))
         beat(self.campaign_id)
+        db.session.commit()
+        recover(self.campaign_id, now)
         self.beaten_at = time.monotonic()
 
     def _current(self, delivery_id):
@@ -201,14 +235,14 @@ class Lane:
 
     def deliver(self, delivery_id):
         """Send one claimed row unless it was taken back, or its subscriber left; raises Stop."""
+        self._pace()  # before the fresh read: nothing but SMTP between the read and the send
         row = self._current(delivery_id)
         if row.campaign_status != CampaignStatus.SENDING:
             raise Stop(self.campaign_id)
         if row.status != DeliveryStatus.SENDING or row.claim_token != self.token:
-            return  # recovered and claimed by another lane
+            return  # taken back after the lease (this lane stalled) and maybe claimed again
         if row.subscriber_status != SubscriberStatus.CONFIRMED or row.suppressed_at:
             return self._record(row.id, DeliveryStatus.SUPPRESSED)
-        self._pace()
         message = self.renderer.message(row)
         try:
             self._send(message, row.email)

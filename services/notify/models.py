@@ -209,6 +209,8 @@ class Announcement(Base):
     url: Mapped[str] = mapped_column(sa.String(500))
     published_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: withdrawn from the feed and the composer (the forum became a targeted session)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class PlannedForum(Base):
@@ -225,3 +227,11 @@ class PlannedForum(Base):
     published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: milestones other services report as done (recording published, memo published, ...)
     milestones_done: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: when registration cancelled it (``event.cancelled``), and why: the plan shows it
+    #: cancelled, and later announcements of it change nothing
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    #: it became a targeted session: the plan leaves it out (targeted sessions are not public)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: when the newest applied ``event.changed`` happened (an older, late message is ignored)
+    changed_at: Mapped[dt.datetime | None] = mapped_column(default=None)

@@ -5,7 +5,9 @@ policy numbers in settings. A milestone is *done* when its evidence is there (th
 newsletter was sent; the agenda was published in time; the reminder and the comment window follow
 from the clock; ``memo.published`` marks the memo, and ``event.published`` with a recording
 marks the recording; staff may mark either by hand before its message comes),
-*late* when its date has passed without that, and *due* otherwise.
+*late* when its date has passed without that, and *due* otherwise. A cancelled forum's
+milestones not done are *cancelled* (none is due or late); a forum made a targeted session is
+not in the plan.
 """
 
 import dataclasses
@@ -36,7 +38,7 @@ LABELS = {
 }
 #: milestones the staff may also mark done by hand (before their services report them)
 MARKABLE = ("recording", "memo")
-STATES = {"done": _l("Done"), "due": _l("Due"), "late": _l("Late")}
+STATES = {"done": _l("Done"), "due": _l("Due"), "late": _l("Late"), "cancelled": _l("Cancelled")}
 
 
 @dataclasses.dataclass
@@ -95,6 +97,8 @@ def milestones(forum, announced_at, now=None):
               expiry_at if recording_done and now >= expiry_at else None, now),
         _mark("memo", memo_at, _marked(forum, "memo"), now),
     ]
+    if forum.cancelled_at is not None:
+        steps = [m if m.state == "done" else Milestone(m.key, m.at, "cancelled") for m in steps]
     return sorted(steps, key=lambda m: m.at)
 
 
@@ -125,7 +129,8 @@ def plan(now=None, limit=50):
     """[(forum, [Milestone])] of the forums from a year back on, by start time."""
     now = now or utcnow()
     forums = db.session.scalars(
-        sa.select(PlannedForum).where(PlannedForum.starts_at >= now - dt.timedelta(days=365))
+        sa.select(PlannedForum).where(PlannedForum.starts_at >= now - dt.timedelta(days=365),
+                                      PlannedForum.withdrawn_at.is_(None))
         .order_by(PlannedForum.starts_at).limit(limit)).all()
     sent = announced([f.id for f in forums])
     return [(forum, milestones(forum, sent.get(forum.id), now)) for forum in forums]

@@ -135,7 +135,9 @@ def _starting_values():
     announcement_id = QueryIds().load(request.args)["announcement"]
     if announcement_id is None:
         return _with_forums_block({})
-    announcement = db.session.get(Announcement, announcement_id) or abort(404)
+    announcement = db.session.get(Announcement, announcement_id)
+    if announcement is None or announcement.withdrawn_at is not None:
+        abort(404)
     return _with_forums_block({"subject_fi": announcement.title,
                                "body_fi": announcements.block(announcement),
                                "announcement_id": announcement.id})

@@ -4,6 +4,9 @@
 * ``notify.run_campaign`` freezes a campaign's recipients and starts its sending lanes;
   ``notify.send_batch`` is one lane's batch, queueing the lane's next batch itself.
 * ``notify.announce_event`` receives ``event.published``: the forum's feed item and plan row;
+  ``notify.follow_event_change`` receives ``event.changed``: they follow the new time, or are
+  withdrawn for a targeted session; ``notify.withdraw_cancelled_forum`` receives
+  ``event.cancelled``: the feed item says it is cancelled and the plan row shows it;
   ``notify.announce_memo`` receives ``memo.published``: a feed item and the plan's memo milestone.
 * ``notify.deliver_memo`` receives ``memo.published`` too: the memo's PDF and link to each of its
   recipients, once per (message, recipient), each reported back as ``memo.delivered``.
@@ -21,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from services.notify import (
     announcements,
     delivery,
+    forum_changes,
     lanes,
     memo_delivery,
     memo_follow_up,
@@ -43,6 +47,8 @@ SEND_BATCH = "notify.send_batch"
 TICK_CAMPAIGNS = "notify.tick_campaigns"
 ANNOUNCE_EVENT = "notify.announce_event"
 ANNOUNCE_MEMO = "notify.announce_memo"
+FOLLOW_EVENT_CHANGE = "notify.follow_event_change"
+WITHDRAW_CANCELLED_FORUM = "notify.withdraw_cancelled_forum"
 DELIVER_MEMO = "notify.deliver_memo"
 SEND_FOLLOW_UP_UPDATE = "notify.send_follow_up_update"
 periodic(TICK_CAMPAIGNS, seconds_setting="NEWSLETTER_TICK_SECONDS")
@@ -153,6 +159,28 @@ def announce_event(data):
     """A published forum becomes a feed item, a draft block and a row of the plan (once per message)."""
     announcement = announcements.announce_event(data)
     return announcement.id if announcement is not None else None
+
+
+@celery_app.task(name=FOLLOW_EVENT_CHANGE, autoretry_for=(OperationalError,),
+                 max_retries=DB_MAX_RETRIES, retry_backoff=5, retry_backoff_max=600,
+                 retry_jitter=False)
+@outbox.consumer(db, ProcessedMessage, events.EVENT_CHANGED)
+def follow_event_change(data):
+    """A changed forum's plan row and feed item follow it, or are withdrawn if it became a
+    targeted session (once per message). Returns the forum's id, or None when ignored."""
+    forum = forum_changes.follow(data)
+    return forum.id if forum is not None else None
+
+
+@celery_app.task(name=WITHDRAW_CANCELLED_FORUM, autoretry_for=(OperationalError,),
+                 max_retries=DB_MAX_RETRIES, retry_backoff=5, retry_backoff_max=600,
+                 retry_jitter=False)
+@outbox.consumer(db, ProcessedMessage, events.EVENT_CANCELLED)
+def withdraw_cancelled_forum(data):
+    """A cancelled forum's feed item says so and its plan row shows it cancelled (once per
+    message). Returns the forum's id, or None for a targeted session."""
+    forum = forum_changes.cancel(data)
+    return forum.id if forum is not None else None
 
 
 @celery_app.task(name=ANNOUNCE_MEMO, autoretry_for=(OperationalError,),

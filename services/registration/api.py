@@ -12,7 +12,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
-from services.registration import operations, queries
+from services.registration import api_staff, operations, queries
 from services.registration.limits import limiter
 from services.registration.models import Event, EventKind, EventStatus, db
 from services.registration.public import RECEIVED_MESSAGE
@@ -41,8 +41,8 @@ csrf.exempt(blp)
 
 
 def init_api(app):
-    """Serve the registration API and its OpenAPI document on ``app``."""
-    return suite_api.init_api(app, "registration", blp)
+    """Serve the registration API, its staff side and their OpenAPI document on ``app``."""
+    return suite_api.init_api(app, "registration", blp, api_staff.blp)
 
 
 def _public_event(event_id, options=()):

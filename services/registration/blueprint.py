@@ -6,7 +6,14 @@ staff pages never are either (:mod:`shared.web.security`).
 
 from flask import Blueprint
 
-from services.registration import api, public, staff, staff_agenda, staff_attendees
+from services.registration import (
+    api,
+    public,
+    staff,
+    staff_agenda,
+    staff_attendees,
+    staff_changes,
+)
 from services.registration.limits import limiter
 from shared.web.input_guards import body_limit
 from shared.web.ratelimit import public_form_limits
@@ -31,7 +38,7 @@ staff_bp.add_url_rule("/events", view_func=staff.list_events)
 staff_bp.add_url_rule("/events/new", methods=["GET", "POST"], view_func=staff.create_event)
 staff_bp.add_url_rule("/events/<int:event_id>", view_func=staff.show_event)
 staff_bp.add_url_rule("/events/<int:event_id>/edit", methods=["GET", "POST"],
-                      view_func=staff.edit_event)
+                      view_func=staff_changes.edit_event)
 staff_bp.add_url_rule("/events/<int:event_id>/agenda", methods=["POST"],
                       view_func=staff_agenda.add_agenda_item)
 staff_bp.add_url_rule("/agenda/<int:item_id>/edit", methods=["GET", "POST"],
@@ -49,8 +56,11 @@ staff_bp.add_url_rule("/questions/<int:question_id>/delete", methods=["POST"],
                       view_func=staff_agenda.delete_question)
 staff_bp.add_url_rule("/events/<int:event_id>/publish", methods=["GET", "POST"],
                       view_func=staff.publish_event)
-staff_bp.add_url_rule("/events/<int:event_id>/cancel", methods=["POST"],
-                      view_func=staff.cancel_event)
+#: GET is the confirmation page (asks the reason); POST cancels and tells everyone
+staff_bp.add_url_rule("/events/<int:event_id>/cancel", methods=["GET", "POST"],
+                      view_func=staff_changes.cancel_event)
+staff_bp.add_url_rule("/events/<int:event_id>/late-agenda", methods=["POST"],
+                      view_func=staff_changes.allow_late_agenda)
 staff_bp.add_url_rule("/events/<int:event_id>/recording", methods=["POST"],
                       view_func=staff.set_recording)
 staff_bp.add_url_rule("/events/<int:event_id>/invitations", methods=["POST"],

@@ -5,6 +5,7 @@ notify renders each email from its template in the registrant's language and sen
 """
 
 import base64
+import uuid
 
 from services.registration import ics, links, queries
 from services.registration.models import AttendanceMode, OutboxMessage, RegistrationStatus, db
@@ -39,9 +40,10 @@ def _registration_context(registration):
     return context
 
 
-def _ics_attachment(registration):
-    """The registrant's .ics invitation as a contract attachment."""
-    data = ics.event_calendar(registration.event, registration)
+def _ics_attachment(registration, event=None):
+    """The registrant's .ics invitation (an invitee's, without a registration) as a contract
+    attachment."""
+    data = ics.event_calendar(event or registration.event, registration)
     return {
         "filename": "foorumi.ics",
         "content_type": "text/calendar",
@@ -49,12 +51,17 @@ def _ics_attachment(registration):
     }
 
 
-def _send(registration, template, attach_ics=False):
-    """Write one email to the registrant into the outbox."""
+#: the namespace of the reminders' message ids
+_REMINDER_NAMESPACE = uuid.UUID("0b7f6a52-3c1e-4d5a-9f2e-7c4b8e1d6a90")
+
+
+def _send(registration, template, attach_ics=False, extra=None, **values):
+    """Write one email to the registrant into the outbox (``extra``: more of its context;
+    ``values``: e.g. its message id)."""
     emit(
-        db.session, OutboxMessage, notify.SEND_EMAIL,
+        db.session, OutboxMessage, notify.SEND_EMAIL, **values,
         to=registration.email, to_name=registration.name, locale=registration.locale,
-        template=template, context=_registration_context(registration),
+        template=template, context={**_registration_context(registration), **(extra or {})},
         attachments=[_ics_attachment(registration)] if attach_ics else [],
     )
 
@@ -89,9 +96,20 @@ def cancelled(registration):
     _send(registration, "registration_cancelled")
 
 
+def reminder_message_id(registration):
+    """The message id of a registration's reminder for the forum's start time.
+
+    Derived, not random: whatever wrote the reminder twice would write the same message, which
+    the outbox's unique message id refuses a second time and notify sends once per recipient.
+    """
+    key = f"registration-reminder:{registration.id}:{registration.event.starts_at.isoformat()}"
+    return str(uuid.uuid5(_REMINDER_NAMESPACE, key))
+
+
 def reminder(registration):
     """The day-before reminder; remote attendees get the join link in it."""
-    _send(registration, "registration_reminder", attach_ics=True)
+    _send(registration, "registration_reminder", attach_ics=True,
+          message_id=reminder_message_id(registration))
 
 
 def invited(event, invitation):
@@ -130,3 +148,48 @@ def event_published(event):
             for item in event.agenda_items
         ],
     )
+
+
+def _tell_everyone(event, template, extra):
+    """Email ``template`` with an updated .ics to every registrant and invitee of ``event``."""
+    registrations, invitations = queries.told(event)
+    for registration in registrations:
+        _send(registration, template, attach_ics=True, extra=extra)
+    for invitation in invitations:
+        context = {**_event_context(event), **extra,
+                   "invitation_url": links.invitation_url(event.id, invitation.token)}
+        emit(db.session, OutboxMessage, notify.SEND_EMAIL, to=invitation.email, locale="fi",
+             template=template, context=context, attachments=[_ics_attachment(None, event)])
+    return len(registrations) + len(invitations)
+
+
+def _change_context(change):
+    """What a change or cancellation email says besides the event: why, and what was before."""
+    before = {name: values[0] for name, values in (change.fields or {}).items()}
+    return {"reason": change.reason, "changed": sorted(before), "sequence": change.sequence,
+            "previous_starts_at": before.get("starts_at"), "previous_ends_at": before.get("ends_at"),
+            "previous_venue": before.get("venue")}
+
+
+def event_changed(event, change):
+    """Announce a change of a published event (``event.changed``) and email everyone told.
+
+    Returns how many people are emailed.
+    """
+    emit(db.session, OutboxMessage, events.EVENT_CHANGED, event_id=event.id,
+         kind=event.kind.value, title=event.title, starts_at=event.starts_at.isoformat(),
+         ends_at=event.ends_at.isoformat(), venue=event.venue, url=links.event_url(event.id),
+         sequence=event.sequence, changed=sorted(change.fields), reason=change.reason,
+         late_override=change.late_override)
+    return _tell_everyone(event, "registration_event_changed", _change_context(change))
+
+
+def event_cancelled(event, change):
+    """Announce a cancelled event (``event.cancelled``) and email everyone told a cancelling
+    .ics. Returns how many people are emailed."""
+    emit(db.session, OutboxMessage, events.EVENT_CANCELLED, event_id=event.id,
+         kind=event.kind.value, title=event.title, starts_at=event.starts_at.isoformat(),
+         ends_at=event.ends_at.isoformat(), url=links.event_url(event.id),
+         sequence=event.sequence, reason=change.reason,
+         cancelled_at=change.changed_at.isoformat())
+    return _tell_everyone(event, "registration_event_cancelled", _change_context(change))

@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from services.registration.models import (
     AttendanceMode,
+    ChangeAction,
     EventKind,
     EventStatus,
     QuestionKind,
@@ -42,6 +43,15 @@ LABELS = {
         RegistrationStatus.CONFIRMED: _l("Confirmed"),
         RegistrationStatus.WAITLISTED: _l("On the waiting list"),
         RegistrationStatus.CANCELLED: _l("Cancelled"),
+    },
+    "change": {
+        ChangeAction.CHANGED: _l("Changed"), ChangeAction.CANCELLED: _l("Cancelled"),
+        ChangeAction.LATE_AGENDA: _l("Late agenda changes allowed"),
+    },
+    #: the fields a change of a published event names
+    "field": {
+        "starts_at": _l("Starts"), "ends_at": _l("Ends"), "venue": _l("Venue"),
+        "remote_join_url": _l("Remote meeting link"), "kind": _l("Kind"), "mode": _l("Attendance"),
     },
     "question_kind": {
         QuestionKind.SHORT_TEXT: _l("Short text"), QuestionKind.LONG_TEXT: _l("Long text"),
@@ -179,10 +189,53 @@ class QuestionForm(Schema):
                                   "question_options")
 
 
+#: an HTML tag, comment or doctype in text that must be plain
+MARKUP = re.compile(r"<\s*[/!?]?\s*[A-Za-z]")
+NO_MARKUP = _l("Write plain text: HTML tags are not allowed.")
+
+
+class Reason(Text):
+    """A reason staff give for a change (emailed to registrants as text): plain text of at most
+    2,000 characters, line breaks kept, HTML refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(2000, multiline=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """The stripped text; refused when it holds a tag."""
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if MARKUP.search(text):
+            raise ValidationError([NO_MARKUP])
+        return text
+
+
 class PublishForm(Schema):
     """An administrator's reason for publishing with less lead time than the policy asks."""
 
-    override_reason = Text(2000, multiline=True, load_default="")
+    override_reason = Reason(load_default="")
+
+
+class ChangeForm(Schema):
+    """What the editor of a published event adds: why it changed (and an admin's override of the
+    lead time), and the ``sequence`` of the event the form was made from."""
+
+    change_reason = Reason(load_default="")
+    override_reason = Reason(load_default="")
+    sequence = fields.Integer(load_default=None, strict=False, validate=validate.Range(min=0))
+
+
+class CancelForm(Schema):
+    """Cancelling an event: the confirmation, the reason and the form's ``sequence``."""
+
+    reason = Reason(load_default="")
+    confirm = fields.Boolean(load_default=False)
+    sequence = fields.Integer(load_default=None, strict=False, validate=validate.Range(min=0))
+
+
+class OverrideForm(Schema):
+    """An administrator's reason for changing the agenda inside the lead time."""
+
+    override_reason = Reason(required=True)
 
 
 class RecordingForm(Schema):
@@ -217,6 +270,18 @@ def present(form, names=None):
 def event_input(form):
     """The dict EventForm loads, from the posted event editor."""
     return present(form, EventForm().fields.keys())
+
+
+def change_input(form):
+    """The dict ChangeForm loads, from the posted event editor."""
+    return present(form, ChangeForm().fields.keys())
+
+
+def cancel_input(form):
+    """The dict CancelForm loads, from the posted cancel form."""
+    data = present(form, ["reason", "sequence"])
+    data["confirm"] = is_checked(form, "confirm")
+    return data
 
 
 def agenda_input(form):

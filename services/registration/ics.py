@@ -1,10 +1,15 @@
-"""iCalendar (.ics) files of events, built with the ``icalendar`` package."""
+"""iCalendar (.ics) files of events, built with the ``icalendar`` package.
+
+Every .ics of an event has the same UID; its SEQUENCE is the event's ``sequence``, which goes up
+with every change told to the registrants, so a calendar replaces the entry it has. A cancelled
+event's .ics is ``METHOD:CANCEL`` with ``STATUS:CANCELLED``: calendars remove the entry.
+"""
 
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from services.registration import links
-from services.registration.models import AttendanceMode
+from services.registration.models import AttendanceMode, EventStatus
 from shared.db import utcnow
 
 PRODID = "-//foorumi//provider forum//FI"
@@ -15,16 +20,24 @@ def event_calendar(event, registration=None):
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
+    cancelled = event.status == EventStatus.CANCELLED
+    cal.add("method", "CANCEL" if cancelled else "PUBLISH")
     cal.add_component(_vevent(event, registration))
     return cal.to_ical()
+
+
+def uid(event):
+    """The UID every .ics of the event carries."""
+    return f"event-{event.id}@foorumi"
 
 
 def _vevent(event, registration):
     """The VEVENT of an event."""
     vevent = VEvent()
-    vevent.add("uid", f"event-{event.id}@foorumi")
+    vevent.add("uid", uid(event))
     vevent.add("dtstamp", utcnow())
+    vevent.add("sequence", event.sequence or 0)
+    vevent.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
     vevent.add("dtstart", event.starts_at)
     vevent.add("dtend", event.ends_at)
     vevent.add("summary", event.title)

@@ -1,4 +1,5 @@
-"""The registration service's data: events, agenda, materials, questions, registrations."""
+"""The registration service's data: events, agenda, materials, questions, registrations, and
+the recorded changes of published events."""
 
 import datetime as dt
 import enum
@@ -114,6 +115,9 @@ class Event(Base):
     #: background documents: database triggers of the migration ``event_agenda_version`` do it,
     #: so no writer can forget. The key of the cached public agenda (``public.agenda_html``).
     agenda_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the iCalendar SEQUENCE of the event's .ics (same UID throughout): goes up by one with
+    #: every change or cancellation told to the registrants, so calendars replace the old entry
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     #: the forum's published memo, as memo announced it (``memo.published``); shown on the
     #: event page outside the cached agenda fragment, so it needs no bump of ``agenda_version``
     memo_url: Mapped[str | None] = mapped_column(sa.String(500), default=None)
@@ -127,11 +131,59 @@ class Event(Base):
     questions: Mapped[list["Question"]] = relationship(
         back_populates="event", order_by="Question.position", cascade="all, delete-orphan"
     )
+    changes: Mapped[list["EventChange"]] = relationship(
+        back_populates="event", order_by="EventChange.id", cascade="all, delete-orphan"
+    )
 
     @property
     def year(self):
         """The annual clock year the event belongs to."""
         return self.starts_at.year
+
+
+class ChangeAction(enum.StrEnum):
+    """What a recorded change of a published event did."""
+
+    CHANGED = "changed"  # rescheduled, moved, made remote-only or targeted: registrants told
+    CANCELLED = "cancelled"  # cancelled: registrants told
+    LATE_AGENDA = "late_agenda"  # an admin allowed agenda changes inside the lead time
+
+
+class EventChange(Base):
+    """One recorded change of a published event: what, why, who and when (append only).
+
+    A change that made the event (or its agenda) public less than the policy's lead time before
+    its start carries ``override_reason``: an administrator's recorded override, like
+    ``Event.publish_override_reason`` is for a late publication.
+    """
+
+    __tablename__ = "event_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    #: changed, cancelled, or the late agenda override
+    action: Mapped[ChangeAction] = mapped_column(_enum(ChangeAction))
+    #: the staff member's reason, plain text; a change's and a cancellation's is emailed to
+    #: the registrants and invitees
+    reason: Mapped[str] = mapped_column(sa.Text)
+    #: an administrator's reason for overriding the policy's lead time with this change (never
+    #: emailed); None when no override was needed
+    override_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    #: the staff member's email at the time
+    changed_by: Mapped[str] = mapped_column(sa.String(254))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: {field: [before, after]} of a CHANGED, as JSON values (times in ISO 8601 UTC)
+    fields: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: the event's ``sequence`` after the change
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped["Event"] = relationship(back_populates="changes")
+
+    @property
+    def late_override(self):
+        """Whether an administrator overrode the lead time with this change."""
+        return self.override_reason is not None
 
 
 class AgendaItem(Base):

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from services.registration import emails, queries
+from services.registration import emails, policy, queries
 from services.registration.models import (
     AttendanceMode,
     Event,
@@ -39,8 +39,12 @@ class SeatsBusy(RegistrationError):
     """The seat lock could not be had in time; the user should try again."""
 
 
-class PolicyViolation(Exception):
-    """Publishing would break the forum's policy; an admin may override with a reason."""
+#: publishing (or changing a published event) would break the forum's policy
+PolicyViolation = policy.PolicyViolation
+
+
+class NotHeld(Exception):
+    """The recording of a forum that has not been held yet cannot be published."""
 
 
 def lock_seats(event_id):
@@ -219,17 +223,20 @@ def set_capacity(event, capacity):
 def publish(event, user, override_reason=None, now=None):
     """Publish an event and announce it (``event.published``).
 
-    Refuses (PolicyViolation) with less than the policy's lead time before the start, unless an
-    admin gives ``override_reason``, which is recorded with who gave it.
+    Refuses (PolicyViolation) anything but a draft (``"not a draft"``), an empty agenda
+    (``"empty agenda"``), and less than the policy's lead time before the start
+    (``"lead time"``) unless an admin gives ``override_reason``, which is recorded with who gave it.
     """
     now = now or utcnow()
     if event.status != EventStatus.DRAFT:
         raise PolicyViolation("not a draft")
-    lead = dt.timedelta(days=current_app.config["POLICY_PUBLISH_LEAD_DAYS"])
-    if event.starts_at - now < lead:
-        reason = (override_reason or "").strip()
-        if not reason or not user.has_role("admin"):
-            raise PolicyViolation("lead time")
+    if not event.agenda_items:
+        raise PolicyViolation("empty agenda")
+    if policy.is_late(event.starts_at, now):
+        try:
+            reason = policy.override_reason(user, override_reason)
+        except PolicyViolation as exc:
+            raise PolicyViolation("lead time", exc.message) from exc
         event.publish_override_reason = reason
         event.publish_override_by = user.email
     event.status = EventStatus.PUBLISHED
@@ -239,22 +246,27 @@ def publish(event, user, override_reason=None, now=None):
     return event
 
 
-def cancel_event(event):
-    """Cancel a published or draft event (registrants are told through their manage page)."""
-    event.status = EventStatus.CANCELLED
-    db.session.flush()
+def is_held(event, now=None):
+    """Whether the forum has taken place: marked held, or published and over."""
+    if event.status == EventStatus.HELD:
+        return True
+    return event.status == EventStatus.PUBLISHED and event.ends_at <= (now or utcnow())
 
 
 def publish_recording(event, url, now=None):
-    """Set the recording link; it shows for the policy's number of days from now.
+    """Set the recording link of a held forum; raises NotHeld before that.
 
-    A public event is announced again, so notify's plan sees the recording (and its expiry).
+    The viewing period starts at the first publication: replacing the link keeps that time.
+    The event is announced again, so notify's plan sees the recording (and its expiry).
     """
+    now = now or utcnow()
+    if not is_held(event, now):
+        raise NotHeld()
     event.recording_url = url
-    event.recording_published_at = now or utcnow()
+    if event.recording_published_at is None:
+        event.recording_published_at = now
     db.session.flush()
-    if event.status in (EventStatus.PUBLISHED, EventStatus.HELD):
-        emails.event_published(event)
+    emails.event_published(event)
 
 
 def recording_state(event, now=None):
@@ -290,21 +302,35 @@ def invite(event, email):
 def send_due_reminders(now=None):
     """Write the day-before reminder of every confirmed registration now due; returns how many.
 
-    Driven by beat from the database (no broker ETAs); a registration is reminded once.
+    Driven by beat from the database (no broker ETAs); a registration is reminded once, even when
+    two runs meet (a tick Redis gave to a second worker, a second beat): one conditional UPDATE
+    claims the due registrations nobody has reminded, and only those claimed get the email. On
+    PostgreSQL the due rows are taken with SKIP LOCKED, so a second run passes over the rows the
+    first one holds instead of waiting for them and finding them reminded.
     """
     now = now or utcnow()
     hours = current_app.config["REMINDER_HOURS_BEFORE"]
-    due = db.session.scalars(
-        sa.select(Registration).join(Event)
-        .where(Event.status == EventStatus.PUBLISHED,
-               Event.starts_at > now,
-               Event.starts_at <= now + dt.timedelta(hours=hours),
-               Registration.status == RegistrationStatus.CONFIRMED,
-               Registration.reminder_sent_at.is_(None))
-        .limit(1000)
-    ).all()
-    for registration in due:
-        registration.reminder_sent_at = now
+    due = (sa.select(Registration.id).join(Event)
+           .where(Event.status == EventStatus.PUBLISHED,
+                  Event.starts_at > now,
+                  Event.starts_at <= now + dt.timedelta(hours=hours),
+                  Registration.status == RegistrationStatus.CONFIRMED,
+                  Registration.reminder_sent_at.is_(None))
+           .order_by(Registration.id).limit(1000))
+    if db.is_postgresql():
+        due = due.with_for_update(of=Registration, skip_locked=True)
+    claimed = db.session.scalars(
+        sa.update(Registration)
+        .where(Registration.id.in_(due.scalar_subquery()), Registration.reminder_sent_at.is_(None))
+        .values(reminder_sent_at=now)
+        .returning(Registration.id)
+        .execution_options(synchronize_session=False)).all()
+    if not claimed:
+        return 0
+    registrations = db.session.scalars(
+        sa.select(Registration).where(Registration.id.in_(claimed)).order_by(Registration.id)
+        .execution_options(populate_existing=True)).all()
+    for registration in registrations:
         emails.reminder(registration)
     db.session.flush()
-    return len(due)
+    return len(registrations)

@@ -131,6 +131,8 @@ def show_event(event_id):
         recording=operations.recording_state(event, now), recording_days=days,
         recording_until=event.recording_published_at
         and event.recording_published_at + dt.timedelta(days=days),
+        cancellation=queries.cancellation(event.id)
+        if event.status == EventStatus.CANCELLED else None,
     )
 
 

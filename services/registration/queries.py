@@ -6,7 +6,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from services.registration.models import (
     AgendaItem,
     AttendanceMode,
+    ChangeAction,
     Event,
+    EventChange,
     EventKind,
     EventStatus,
     Invitation,
@@ -184,3 +186,24 @@ def forums_per_year():
         .group_by(year).order_by(year)
     )
     return {int(y): n for y, n in rows}
+
+
+def told(event):
+    """(active registrations, invitations of addresses without one) of ``event``: who hears of
+    its change or cancellation."""
+    registrations = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id,
+                                      Registration.status != RegistrationStatus.CANCELLED)
+        .order_by(Registration.id)).all()
+    registered = {registration.email for registration in registrations}
+    invitations = db.session.scalars(
+        sa.select(Invitation).where(Invitation.event_id == event.id).order_by(Invitation.id)).all()
+    return registrations, [i for i in invitations if i.email not in registered]
+
+
+def cancellation(event_id):
+    """The recorded cancellation of an event (with its reason), or None."""
+    return db.session.scalar(
+        sa.select(EventChange).where(EventChange.event_id == event_id,
+                                     EventChange.action == ChangeAction.CANCELLED)
+        .order_by(EventChange.id.desc()).limit(1))

@@ -1,4 +1,5 @@
-"""Staff pages of events: the annual clock dashboard, the event editor, publishing, cancelling."""
+"""Staff pages of events: the annual clock dashboard, the new-event form, publishing, the
+recording. Changing and cancelling a published event are in :mod:`staff_changes`."""
 
 import sqlalchemy as sa
 from flask import current_app, flash, request
@@ -6,13 +7,14 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from services.registration import forms, operations, queries
-from services.registration.models import Event, EventKind, EventStatus, Theme, db
+from services.registration.models import Event, EventStatus, db
 from services.registration.operations import PolicyViolation
 from services.registration.public import page
 from services.registration.staff_common import (
-    announce_change,
+    event_form,
     event_page,
     get_or_404,
+    load_event_form,
     secretary,
     to_event,
 )
@@ -40,63 +42,19 @@ def list_events():
                 policy_max=current_app.config["POLICY_FORUMS_PER_YEAR_MAX"])
 
 
-def _event_values(event):
-    """The editor's field values of an existing event."""
-    values = {name: getattr(event, name) for name in forms.EventForm().fields}
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-        values[name] = forms.to_local_input(values[name])
-    values.update(kind=event.kind.value, theme=event.theme.value)
-    return values
-
-
-def _event_form(event, values, errors=None, status=200):
-    """The event editor (new event when ``event`` is None)."""
-    return page("registration/staff/event_form.html", status, event=event, values=values,
-                errors=errors or {}, kind_options=forms.options("kind"),
-                theme_options=forms.options("theme"))
-
-
-def _load_event_form():
-    """The editor's posted data loaded, or raise ValidationError."""
-    data = forms.EventForm().load(forms.event_input(request.form))
-    data["kind"], data["theme"] = EventKind(data["kind"]), Theme(data["theme"])
-    return data
-
-
 @secretary
 def create_event():
     """A new event (a draft until published)."""
     if request.method == "GET":
-        return _event_form(None, {"kind": "forum", "theme": "budget", "onsite_capacity": 50})
+        return event_form(None, {"kind": "forum", "theme": "budget", "onsite_capacity": 50})
     try:
-        data = _load_event_form()
+        data = load_event_form()
     except ValidationError as err:
-        return _event_form(None, request.form, forms.form_errors(err.messages), 422)
+        return event_form(None, request.form, forms.form_errors(err.messages), 422)
     event = Event(**data)
     db.session.add(event)
     db.session.commit()
     flash(_("The event was created as a draft."), "success")
-    return to_event(event)
-
-
-@secretary
-def edit_event(event_id):
-    """Edit an event; a capacity change confirms people from the waiting list as seats allow."""
-    event = get_or_404(Event, event_id)
-    if request.method == "GET":
-        return _event_form(event, _event_values(event))
-    try:
-        data = _load_event_form()
-    except ValidationError as err:
-        return _event_form(event, request.form, forms.form_errors(err.messages), 422)
-    capacity = data.pop("onsite_capacity")
-    for name, value in data.items():
-        setattr(event, name, value)
-    if capacity != event.onsite_capacity:
-        operations.set_capacity(event, capacity)
-    announce_change(event)
-    db.session.commit()
-    flash(_("The event was saved."), "success")
     return to_event(event)
 
 
@@ -135,16 +93,19 @@ def publish_event(event_id):
         return _publish_page(event, forms.form_errors(err.messages), 422)
     try:
         operations.publish(event, current_staff(), override_reason=reason or None)
-    except PolicyViolation:
+    except PolicyViolation as exc:
         db.session.rollback()
-        return _publish_page(event, _publish_refusal(), 422)
+        return _publish_page(event, _publish_refusal(exc), 422)
     db.session.commit()
     flash(_("The event was published."), "success")
     return to_event(event)
 
 
-def _publish_refusal():
-    """The errors of a publication refused for lack of lead time."""
+def _publish_refusal(exc):
+    """The errors of a refused publication: an empty agenda, or too little lead time."""
+    if str(exc) == "empty agenda":
+        return {"agenda": [_("Add at least one agenda item first: the agenda is published with "
+                             "the event.")]}
     days = current_app.config["POLICY_PUBLISH_LEAD_DAYS"]
     if current_staff().has_role("admin"):
         return {"override_reason": [_("Less than %(days)s days before the start: give the reason "
@@ -154,25 +115,20 @@ def _publish_refusal():
 
 
 @secretary
-def cancel_event(event_id):
-    """Cancel an event; its page says so and registration closes."""
-    event = get_or_404(Event, event_id)
-    if event.status in (EventStatus.DRAFT, EventStatus.PUBLISHED):
-        operations.cancel_event(event)
-        db.session.commit()
-        flash(_("The event was cancelled."), "success")
-    return to_event(event)
-
-
-@secretary
 def set_recording(event_id):
-    """Publish the recording link; it shows on the event page for the policy's days."""
+    """Publish the recording link of a held forum; it shows on the event page for the policy's
+    days from its first publication (replacing the link keeps that time)."""
     event = get_or_404(Event, event_id)
     try:
         data = forms.RecordingForm().load(forms.present(request.form, ["recording_url"]))
     except ValidationError as err:
         return event_page(event, forms.form_errors(err.messages), request.form, 422)
-    operations.publish_recording(event, data["recording_url"])
+    try:
+        operations.publish_recording(event, data["recording_url"])
+    except operations.NotHeld:
+        db.session.rollback()
+        return event_page(event, {"recording_url": [
+            _("The recording can be published once the forum has been held.")]}, request.form, 409)
     db.session.commit()
     flash(_("The recording link was published."), "success")
     return to_event(event)

@@ -1,13 +1,15 @@
 """Staff pages of an event's content: agenda items, background material, custom questions.
 
-A change to a published event's agenda is announced again, so feedback's topics follow.
+A change to a published event's agenda is announced again, so feedback's topics follow. Inside
+the policy's lead time, adding, editing or uploading agenda content needs an administrator's
+recorded override first (:func:`policy.require_agenda_change`); removing does not.
 """
 
 from flask import flash, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from services.registration import forms
+from services.registration import forms, policy
 from services.registration.materials import MaterialRejected, add_material
 from services.registration.models import AgendaItem, Event, Material, Question, QuestionKind, db
 from services.registration.public import page
@@ -19,6 +21,15 @@ from services.registration.staff_common import (
     secretary,
     to_event,
 )
+
+
+def _late(event):
+    """The field errors of an agenda change refused for lack of lead time, or None."""
+    try:
+        policy.require_agenda_change(event)
+    except policy.PolicyViolation as exc:
+        return {"late_agenda": [str(exc.message)]}
+    return None
 
 
 def _place_item(event, item, position):
@@ -33,6 +44,9 @@ def _place_item(event, item, position):
 def add_agenda_item(event_id):
     """Add an item to the end of the agenda (or at its given position)."""
     event = get_or_404(Event, event_id)
+    late = _late(event)
+    if late:
+        return event_page(event, late, request.form, 422)
     try:
         data = forms.AgendaItemForm().load(forms.agenda_input(request.form))
     except ValidationError as err:
@@ -59,7 +73,10 @@ def edit_agenda_item(item_id):
     """Edit an agenda item: text, presenter and place on the agenda."""
     item = get_or_404(AgendaItem, item_id)
     values, errors, status = _item_values(item), {}, 200
-    if request.method == "POST":
+    late = _late(item.event) if request.method == "POST" else None
+    if late:
+        values, errors, status = request.form, late, 422
+    elif request.method == "POST":
         try:
             data = forms.AgendaItemForm().load(forms.agenda_input(request.form))
         except ValidationError as err:
@@ -73,7 +90,8 @@ def edit_agenda_item(item_id):
             flash(_("The agenda item was saved."), "success")
             return to_event(item.event)
     return page("registration/staff/agenda_item.html", status, item=item, event=item.event,
-                values=values, errors=errors)
+                values=values, errors=errors, agenda_locked=policy.agenda_locked(item.event),
+                lead_days=policy.lead_days())
 
 
 @secretary
@@ -93,6 +111,9 @@ def delete_agenda_item(item_id):
 def upload_material(item_id):
     """Attach a background document (PDF, DOCX, PPTX, XLSX) to an agenda item."""
     item = get_or_404(AgendaItem, item_id)
+    late = _late(item.event)
+    if late:
+        return event_page(item.event, late, status=422)
     try:
         material = add_material(item, request.files.get("file"))
     except MaterialRejected as exc:

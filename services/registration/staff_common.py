@@ -6,12 +6,12 @@ each error next to its field, and changes nothing.
 """
 
 import sqlalchemy as sa
-from flask import abort, redirect, url_for
+from flask import abort, redirect, request, url_for
 
-from services.registration import emails, forms, operations, queries
-from services.registration.models import EventStatus, Invitation, db
+from services.registration import emails, forms, operations, policy, queries
+from services.registration.models import EventKind, EventStatus, Invitation, Theme, db
 from services.registration.public import page
-from shared.auth import login_required
+from shared.auth import current_staff, login_required
 
 secretary = login_required("secretary")
 
@@ -26,6 +26,11 @@ def to_event(event):
     return redirect(url_for(".show_event", event_id=event.id))
 
 
+def is_admin():
+    """Whether the staff member may override the policy."""
+    return current_staff().has_role("admin")
+
+
 def event_page(event, errors=None, values=None, status=200):
     """The staff page of one event, with the errors of the sub-form that came back."""
     invitations = db.session.scalars(
@@ -35,8 +40,35 @@ def event_page(event, errors=None, values=None, status=200):
         "registration/staff/event.html", status, event=event, errors=errors or {},
         values=values or {}, counts=queries.counts_by_event([event.id])[event.id],
         invitations=invitations, recording=operations.recording_state(event),
-        question_kind_options=forms.options("question_kind"),
+        question_kind_options=forms.options("question_kind"), held=operations.is_held(event),
+        agenda_locked=policy.agenda_locked(event), lead_days=policy.lead_days(),
+        is_admin=is_admin(),
     )
+
+
+def event_values(event):
+    """The editor's field values of an existing event (and the sequence it is made from)."""
+    values = {name: getattr(event, name) for name in forms.EventForm().fields}
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        values[name] = forms.to_local_input(values[name])
+    values.update(kind=event.kind.value, theme=event.theme.value, sequence=event.sequence)
+    return values
+
+
+def event_form(event, values, errors=None, status=200):
+    """The event editor (new event when ``event`` is None); a published event's asks why."""
+    return page("registration/staff/event_form.html", status, event=event, values=values,
+                errors=errors or {}, kind_options=forms.options("kind"),
+                theme_options=forms.options("theme"), is_admin=is_admin(),
+                lead_days=policy.lead_days(),
+                published=event is not None and event.status == EventStatus.PUBLISHED)
+
+
+def load_event_form():
+    """The editor's posted data loaded, or raise ValidationError."""
+    data = forms.EventForm().load(forms.event_input(request.form))
+    data["kind"], data["theme"] = EventKind(data["kind"]), Theme(data["theme"])
+    return data
 
 
 def announce_change(event):

@@ -1,6 +1,8 @@
 """Celery tasks of the registration service and its periodic schedule.
 
-* ``registration.send_reminders`` runs from beat: the day-before reminders.
+* ``registration.send_reminders`` runs from beat every ``REMINDER_TICK_SECONDS``: the day-before
+  reminders, found in the database (never scheduled as broker ETAs, which Redis hands to a second
+  worker once they outwait its visibility timeout). Safe to run twice at once.
 * ``registration.link_memo`` receives ``memo.published``: the event page links the memo (once
   per message, :func:`shared.outbox.consumer`).
 """
@@ -17,7 +19,7 @@ RELAY_OUTBOX = relay_outbox.name
 SEND_REMINDERS = "registration.send_reminders"
 LINK_MEMO = "registration.link_memo"
 
-periodic(SEND_REMINDERS, seconds=300)
+periodic(SEND_REMINDERS, seconds_setting="REMINDER_TICK_SECONDS")
 
 
 @celery_app.task(name=SEND_REMINDERS)

@@ -7,6 +7,13 @@ from shared.contracts.base import Payload
 #: A forum or targeted session was published (or its published agenda changed).
 EVENT_PUBLISHED = "event.published"
 
+#: A published event was rescheduled, moved (venue, remote link, on-site or remote only) or
+#: made a targeted session: every registrant and invitee was emailed an updated .ics.
+EVENT_CHANGED = "event.changed"
+
+#: A published event was cancelled: every registrant and invitee was emailed a cancelling .ics.
+EVENT_CANCELLED = "event.cancelled"
+
 #: A forum's last topic closed for comments: the memo can be drafted from its approved comments.
 FEEDBACK_WINDOW_CLOSED = "feedback.window_closed"
 
@@ -28,6 +35,8 @@ MEMO_FOLLOW_UP_UPDATED = "memo.follow_up_updated"
 #: topic -> receiving task names. Receivers are added here as their services learn to listen.
 RECEIVERS = {
     EVENT_PUBLISHED: ("feedback.sync_topics", "notify.announce_event", "memo.sync_forum"),
+    EVENT_CHANGED: ("feedback.follow_event_change", "notify.follow_event_change"),
+    EVENT_CANCELLED: ("feedback.close_cancelled_forum", "notify.withdraw_cancelled_forum"),
     FEEDBACK_WINDOW_CLOSED: ("memo.draft_from_feedback",),
     MEMO_DRAFTED: (),  # registration's milestones will listen
     MEMO_APPROVED: (),  # registration's milestones will listen
@@ -64,6 +73,47 @@ class EventPublishedPayload(Payload):
     agenda = fields.List(fields.Nested(AgendaItemPayload), load_default=list)
     #: when the forum's recording was published (it is announced again then), or None
     recording_published_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class EventChangedPayload(Payload):
+    """A published event's new facts after a change that reaches its registrants.
+
+    Receivers apply it as the event's newest state (an older, late message changes nothing):
+    feedback moves its comment windows or, for a targeted session, hides the topics; notify
+    updates the feed item and the plan row, or withdraws them for a targeted session.
+    """
+
+    event_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["forum", "targeted"]))
+    title = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    venue = fields.String(load_default="")
+    url = fields.Url(require_tld=False, required=True)
+    #: the event's iCalendar SEQUENCE after the change (goes up with every change sent)
+    sequence = fields.Integer(required=True, validate=validate.Range(min=1))
+    #: what changed: some of "starts_at", "ends_at", "venue", "remote_join_url", "mode", "kind"
+    changed = fields.List(fields.String(), required=True)
+    #: the staff member's reason, as told to the registrants (plain text)
+    reason = fields.String(required=True)
+    #: the change moved the event inside the policy's lead time, under an admin's override
+    late_override = fields.Boolean(load_default=False)
+
+
+class EventCancelledPayload(Payload):
+    """A published event was cancelled: feedback closes its topics, notify marks the feed item
+    and the plan row cancelled. Cancelling is final; later messages about the event change
+    nothing."""
+
+    event_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["forum", "targeted"]))
+    title = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    url = fields.Url(require_tld=False, required=True)
+    sequence = fields.Integer(required=True, validate=validate.Range(min=1))
+    reason = fields.String(required=True)
+    cancelled_at = fields.AwareDateTime(required=True)
 
 
 class ClosedTopicPayload(Schema):

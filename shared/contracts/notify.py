@@ -20,6 +20,8 @@ TEMPLATES = (
     "registration_already_registered",
     "registration_reminder",
     "registration_invitation",
+    "registration_event_changed",
+    "registration_event_cancelled",
     "comment_confirm",
     "comment_approved",
     "comment_rejected",

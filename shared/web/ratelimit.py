@@ -3,11 +3,23 @@
 Storage is Redis in production (``FOORUMI_RATELIMIT_STORAGE_URI=redis://…``) and memory in the
 embedded mode; ``FOORUMI_RATELIMIT_ENABLED=0`` switches them off for load tests. Over the limit
 answers 429 with a readable page or a JSON error.
+
+An outage of the storage never refuses a request: its Redis client waits at most
+``RATELIMIT_STORAGE_TIMEOUT`` to connect and for each reply and never retries, and when it fails
+the limits count in the process's memory until the storage answers again (Flask-Limiter checks
+it now and then); any other error of the limiter lets the request through.
 """
+
+from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+#: the URL schemes whose options are redis-py's connection options
+REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "valkey", "valkeys", "valkey+unix")
 
 
 def email_key():
@@ -26,10 +38,23 @@ def make_limiter(service):
     return Limiter(key_func=get_remote_address, key_prefix=f"foorumi:{service}")
 
 
+def storage_options(uri, timeout):
+    """redis-py's options for the storage at ``uri``: timeouts and no retries; {} for others."""
+    if urlsplit(uri).scheme not in REDIS_SCHEMES:
+        return {}
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout,
+            "retry": Retry(NoBackoff(), 0)}
+
+
 def init_limiter(app, limiter):
     """Apply the settings to Flask-Limiter's names and attach the limiter."""
-    app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    config = app.config
+    config["RATELIMIT_ENABLED"] = bool(config["RATELIMIT_ENABLED"])
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    config.setdefault("RATELIMIT_STORAGE_OPTIONS", storage_options(
+        config["RATELIMIT_STORAGE_URI"], float(config["RATELIMIT_STORAGE_TIMEOUT"])))
     limiter.init_app(app)
     # the limits' decorators hold the limiter weakly, and a disabled limiter keeps no reference
     # of its own: the app keeps it alive (a portal's limiter made inline was collected otherwise)

@@ -10,8 +10,15 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from services.registration import operations
-from services.registration.models import Event, EventKind, EventStatus, OutboxMessage, db
+from services.registration import changes, operations
+from services.registration.models import (
+    AgendaItem,
+    Event,
+    EventKind,
+    EventStatus,
+    OutboxMessage,
+    db,
+)
 from shared.contracts import ROUTES, SCHEMAS, notify
 from shared.db import utcnow
 from shared.mail import render_email
@@ -19,7 +26,7 @@ from shared.mail import render_email
 JOIN_URL = "https://meet.example/contract-secret"
 #: the emails that give a confirmed remote attendee the join link
 JOIN_TEMPLATES = ("registration_confirmed", "registration_reminder", "registration_mode_changed",
-                  "registration_already_registered")
+                  "registration_already_registered", "registration_event_changed")
 
 
 class Admin:
@@ -65,7 +72,10 @@ def exercise_every_email():
     operations.invite(targeted, "guest@example.fi")
     draft = new_event(status=EventStatus.DRAFT)
     draft.published_at = None
+    draft.agenda_items.append(AgendaItem(title="Budget", position=1))
     operations.publish(draft, Admin())
+    changes.edit(forum, {"venue": "Library hall"}, Admin(), "The town hall is being renovated")
+    changes.cancel(targeted, Admin(), "Too few registrations", confirmed=True)
     db.session.commit()
 
 
@@ -104,7 +114,8 @@ def test_registration_uses_every_email_template(messages):
 
 def test_topics_of_a_registration_and_a_publication(messages):
     topics = {topic for topic, _ in messages}
-    assert topics == {notify.SEND_EMAIL, notify.REQUEST_SUBSCRIPTION, "event.published"}
+    assert topics == {notify.SEND_EMAIL, notify.REQUEST_SUBSCRIPTION, "event.published",
+                      "event.changed", "event.cancelled"}
 
 
 def test_notify_renders_every_email_registration_sends(messages, make_app):

@@ -18,7 +18,7 @@ def test_the_secretarys_registration_pages_meet_wcag_21_aa(page, suite_url, axe)
     page.wait_for_url(re.compile(r"/registration/staff/events/\d+$"))
     event = page.url
     axe(page)
-    for path in ("/edit", "/registrations", "/checkin", "/publish"):
+    for path in ("/edit", "/registrations", "/checkin", "/publish", "/cancel"):
         page.goto(event + path)
         expect(page.locator("main h1")).to_be_visible()
         axe(page)

@@ -127,7 +127,8 @@ def test_finnish_email_shows_the_time_in_helsinki_in_finnish(notify_app):
 
 @pytest.mark.parametrize("template", ["registration_confirmed", "registration_reminder",
                                       "registration_mode_changed",
-                                      "registration_already_registered"])
+                                      "registration_already_registered",
+                                      "registration_event_changed"])
 def test_remote_attendees_get_the_join_link(notify_app, template):
     with notify_app.app_context():
         _, msg = taken(

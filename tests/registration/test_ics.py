@@ -7,7 +7,7 @@ from flask import Flask
 from icalendar import Calendar
 
 from services.registration.ics import event_calendar
-from services.registration.models import AttendanceMode, Event, Registration
+from services.registration.models import AttendanceMode, Event, EventStatus, Registration
 from shared import config
 
 STARTS = dt.datetime(2027, 3, 4, 8, 0, tzinfo=dt.UTC)
@@ -78,3 +78,23 @@ def test_public_calendar_has_no_personal_links():
 
     assert "manage" not in data and JOIN_URL not in data
     assert str(parse(data.encode())["location"]) == "Town hall, Kuopio"
+
+
+def test_every_ics_of_an_event_has_its_uid_and_sequence():
+    event = forum()
+    event.sequence = 3
+    for registration in (None, registrant(AttendanceMode.ONSITE)):
+        cal = Calendar.from_ical(event_calendar(event, registration))
+        (vevent,) = cal.walk("VEVENT")
+        assert str(cal["METHOD"]) == "PUBLISH"
+        assert (str(vevent["UID"]), vevent["SEQUENCE"], str(vevent["STATUS"])) == (
+            "event-5@foorumi", 3, "CONFIRMED")
+
+
+def test_a_cancelled_event_is_a_cancelling_ics():
+    event = forum()
+    event.sequence, event.status = 2, EventStatus.CANCELLED
+    cal = Calendar.from_ical(event_calendar(event, registrant(AttendanceMode.REMOTE)))
+    (vevent,) = cal.walk("VEVENT")
+    assert str(cal["METHOD"]) == "CANCEL" and str(vevent["STATUS"]) == "CANCELLED"
+    assert (str(vevent["UID"]), vevent["SEQUENCE"]) == ("event-5@foorumi", 2)

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from services.registration import operations, queries, tasks
+from services.registration import changes, operations, queries, tasks
 from services.registration.models import (
     AttendanceMode,
     Event,
@@ -313,7 +313,8 @@ def test_publish_refuses_less_than_the_policy_lead_time(ctx, create_event, outbo
 
 def test_an_admin_override_is_recorded(ctx, create_event, outbox):
     event = db.session.get(Event, create_event(
-        status=EventStatus.DRAFT, published_at=None, starts_at=utcnow() + dt.timedelta(days=2)))
+        status=EventStatus.DRAFT, published_at=None, starts_at=utcnow() + dt.timedelta(days=2),
+        agenda=[{"title": "Budget"}]))
 
     operations.publish(event, staff("admin"), override_reason=" Urgent procurement ")
     db.session.commit()
@@ -327,7 +328,7 @@ def test_an_admin_override_is_recorded(ctx, create_event, outbox):
 
 def test_lead_time_comes_from_the_settings(app, make_app, create_event):
     event_id = create_event(status=EventStatus.DRAFT, published_at=None,
-                            starts_at=utcnow() + dt.timedelta(days=4))
+                            starts_at=utcnow() + dt.timedelta(days=4), agenda=[{"title": "Budget"}])
     with app.app_context(), pytest.raises(operations.PolicyViolation):
         operations.publish(db.session.get(Event, event_id), staff("secretary"))
 
@@ -347,7 +348,7 @@ def test_only_a_draft_can_be_published(ctx, create_event):
 
 
 def test_a_published_recording_is_announced_again(ctx, create_event, outbox):
-    event = db.session.get(Event, create_event())
+    event = db.session.get(Event, create_event(status=EventStatus.HELD))
     before = len(outbox(events.EVENT_PUBLISHED))
     published = utcnow()
     operations.publish_recording(event, "https://video.example.fi/rec", now=published)
@@ -359,7 +360,7 @@ def test_a_published_recording_is_announced_again(ctx, create_event, outbox):
 
 
 def test_recording_shows_for_the_policy_days(ctx, create_event):
-    event = db.session.get(Event, create_event())
+    event = db.session.get(Event, create_event(status=EventStatus.HELD))
     published = utcnow()
     assert operations.recording_state(event) == "none"
 
@@ -399,7 +400,7 @@ def test_reminders_go_once_to_confirmed_registrants_with_the_join_link_for_remot
 def test_reminders_skip_unpublished_and_past_events(ctx, create_event):
     event_id = create_event(starts_at=utcnow() + dt.timedelta(hours=20))
     register(event_id, "maija@example.fi")
-    operations.cancel_event(db.session.get(Event, event_id))
+    changes.cancel(db.session.get(Event, event_id), staff("secretary"), "No venue", confirmed=True)
     db.session.commit()
 
     assert operations.send_due_reminders() == 0

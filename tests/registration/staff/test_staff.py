@@ -155,7 +155,8 @@ def test_edit_event_saves_and_a_bigger_capacity_promotes_the_waiting_list(app, c
     start = utcnow() + dt.timedelta(days=21)
     local = start.astimezone(dt.timezone(dt.timedelta(hours=2))).strftime("%Y-%m-%d")
     response = client.post(f"/staff/events/{event_id}/edit", data=event_form(
-        title="Renamed", onsite_capacity="2", starts_at=f"{local}T10:00", ends_at=f"{local}T12:00"))
+        title="Renamed", onsite_capacity="2", starts_at=f"{local}T10:00", ends_at=f"{local}T12:00",
+        change_reason="The hall is free earlier"))
     assert response.status_code == 302
     assert load(app, Event, event_id).title == "Renamed"
     assert load(app, Registration, waiting_id).status == RegistrationStatus.CONFIRMED
@@ -181,6 +182,7 @@ def test_event_page_shows_everything_staff_need(app, client):
 
 def test_publish_with_enough_lead_time_announces_the_event(app, client):
     event_id = add_event(app, status=EventStatus.DRAFT, published_at=None)
+    add_item(app, event_id)
     check = text(client.get(f"/staff/events/{event_id}/publish"))
     assert "Met:" in check and "override_reason" not in check
     response = client.post(f"/staff/events/{event_id}/publish")
@@ -195,6 +197,7 @@ def test_publish_with_enough_lead_time_announces_the_event(app, client):
 def test_publish_too_late_is_refused_for_a_secretary(app, client):
     event_id = add_event(app, status=EventStatus.DRAFT, published_at=None,
                             starts_at=utcnow() + dt.timedelta(days=3))
+    add_item(app, event_id)
     check = text(client.get(f"/staff/events/{event_id}/publish"))
     assert "Not met:" in check and "The event starts in 2 days." in check
     assert "override_reason" not in check
@@ -209,6 +212,7 @@ def test_publish_too_late_is_refused_for_a_secretary(app, client):
 def test_admin_may_override_the_lead_time_with_a_recorded_reason(app, admin):
     event_id = add_event(app, status=EventStatus.DRAFT, published_at=None,
                             starts_at=utcnow() + dt.timedelta(days=3))
+    add_item(app, event_id)
     assert 'name="override_reason"' in text(admin.get(f"/staff/events/{event_id}/publish"))
     refused = admin.post(f"/staff/events/{event_id}/publish", data={"override_reason": "  "})
     assert refused.status_code == 422 and 'id="override_reason-error"' in text(refused)
@@ -226,7 +230,8 @@ def test_admin_may_override_the_lead_time_with_a_recorded_reason(app, admin):
 
 def test_cancel_event_closes_it(app, client):
     event_id = add_event(app)
-    assert client.post(f"/staff/events/{event_id}/cancel").status_code == 302
+    assert client.post(f"/staff/events/{event_id}/cancel",
+                       data={"reason": "No venue", "confirm": "y"}).status_code == 302
     assert load(app, Event, event_id).status == EventStatus.CANCELLED
     assert "This event has been cancelled." in text(english(app).get(f"/events/{event_id}"))
 
