@@ -86,6 +86,7 @@ DEFAULTS = {
     # -- uploads and request size
     "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
     "MATERIAL_MAX_BYTES": 20 * 1024 * 1024,
+    "CAPTION_MAX_BYTES": 2 * 1024 * 1024,  # a recording's WebVTT caption file
     # -- request bodies: over its route's limit a request gets 413 before its body is read;
     #    MAX_CONTENT_LENGTH above is the limit of the upload routes only
     "FORM_MAX_BYTES": 256 * 1024,  # a posted form (a registration with long answers fits)
@@ -97,6 +98,10 @@ DEFAULTS = {
     "POLICY_PUBLISH_LEAD_DAYS": 7,
     "POLICY_COMMENT_WINDOW_MIN_DAYS": 7,
     "POLICY_RECORDING_VISIBLE_DAYS": 14,
+    # law 306/2019: a recording kept online is captioned within this many days of publication;
+    # the staff page warns (amber) this many days before that deadline
+    "POLICY_CAPTION_DEADLINE_DAYS": 14,
+    "CAPTION_DEADLINE_WARNING_DAYS": 3,
     "POLICY_FORUMS_PER_YEAR_MIN": 3,
     "POLICY_FORUMS_PER_YEAR_MAX": 6,
     # -- feedback: an unconfirmed comment (and its emailed link) expires after this many hours
@@ -142,6 +147,8 @@ DEFAULTS = {
     # attendance from registration's (REGISTRATION_API_URL above); answers wait this long
     "MEMO_FEEDBACK_API_URL": "",
     "MEMO_API_TIMEOUT_SECONDS": 5.0,
+    #: how long the PDF of a memo may take to render (in its own process) before it is given up
+    "MEMO_PDF_TIMEOUT_SECONDS": 300.0,
     # the county's name at the top of each page of a published memo's PDF (empty: a generic name)
     "MEMO_COUNTY_NAME": "",
     # members who have not answered a review round after this many working days (Finnish

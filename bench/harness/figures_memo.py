@@ -45,3 +45,6 @@ def memo(the_run):
                 met=per_100 <= PDF_GOAL_SECONDS_PER_100_PAGES, unit="s")
     the_run.row("8 memo", "worker's peak memory (MiB)", got["peak_mib"],
                 goal=f"< {PEAK_GOAL_MIB:.0f} MiB", met=got["peak_mib"] < PEAK_GOAL_MIB, unit="MiB")
+    the_run.row("8 memo", "the rendering child's peak memory (MiB)", got["renderer_peak_mib"],
+                goal=f"< {PEAK_GOAL_MIB:.0f} MiB", met=got["renderer_peak_mib"] < PEAK_GOAL_MIB,
+                unit="MiB")

@@ -8,7 +8,8 @@ like a worker's:
 The memo database comes from ``FOORUMI_MEMO_DATABASE_URL``. The comments are feedback's API
 answer built in memory (the drafting operation from that answer on: compose the Markdown, store
 the memo, its version and follow-ups, commit); the PDF is the publication's tagged PDF from the
-page's own HTML. Prints one JSON line: draft and PDF seconds, pages, PDF bytes, peak MiB.
+page's own HTML, rendered in its child process as the worker does. Prints one JSON line: draft and
+PDF seconds, pages, PDF bytes, the worker's peak MiB and the rendering child's.
 """
 
 import datetime as dt
@@ -79,8 +80,10 @@ def measure(comments, items=5):
         content, pages = pdf.render(html)
         pdf_seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    renderer = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"comments": comments, "draft_seconds": draft_seconds, "pdf_seconds": pdf_seconds,
-            "pages": pages, "pdf_bytes": len(content), "peak_mib": peak}
+            "pages": pages, "pdf_bytes": len(content), "peak_mib": peak,
+            "renderer_peak_mib": renderer}
 
 
 if __name__ == "__main__":

@@ -4,73 +4,52 @@ Rendered once per publication and follow-up revision and stored in the memo data
 (:class:`~services.memo.models.MemoPdf`), so every web process serves the same bytes without a
 disk of its own. The structure tree and ``/Lang`` come from the HTML (``<html lang>``); the
 print stylesheet puts the county's name at the top of each page and "page n / N" at the bottom.
-Needs Debian's Pango (``libpango-1.0-0``, ``libpangoft2-1.0-0``).
+Needs Debian's Pango (``libpango-1.0-0``, ``libpangoft2-1.0-0``). WeasyPrint runs in a child
+process of its own (:mod:`services.memo.pdf_child`).
 """
 
-import contextlib
-import gc
+import logging
+import subprocess
+import sys
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from services.memo import document, queries
+from services.memo import document, pdf_child, queries
 from services.memo.models import MemoPdf, db
 
+log = logging.getLogger(__name__)
+
 #: the PDF flavour: tagged, with a structure tree and the document's language
-PDF_VARIANT = "pdf/ua-1"
+PDF_VARIANT = pdf_child.PDF_VARIANT
 
 
-def _page_references(pdf):
-    """pydyf's ``PDF.page_references``, built once per page count instead of on every call.
-
-    pydyf 0.13 rebuilds the tuple of every page's reference each time it is read, and
-    WeasyPrint's PDF/UA tagging reads it once per tagged element: O(pages²), 2 s of a 349-page
-    memo. The pages are only ever appended, so the tuple is valid while their number stands.
-    """
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_foorumi_page_references")
-    if cached is None or cached[0] != len(kids):
-        cached = (len(kids), tuple(f"{n} 0 R".encode("ascii") for n in kids[::3]))
-        pdf.__dict__["_foorumi_page_references"] = cached
-    return cached[1]
-
-
-@contextlib.contextmanager
-def _rendering():
-    """Around a rendering: pydyf's page references cached, the cyclic collector paused.
-
-    WeasyPrint allocates millions of short-lived objects, and the collector's passes over a
-    growing heap cost seconds on a long memo. The pause ends (and earlier settings return) on
-    the way out, whatever happens.
-    """
-    import pydyf  # WeasyPrint's PDF writer, imported with it
-
-    original = pydyf.PDF.page_references
-    was_enabled = gc.isenabled()
-    pydyf.PDF.page_references = property(_page_references)
-    gc.disable()
-    try:
-        yield
-    finally:
-        pydyf.PDF.page_references = original
-        if was_enabled:
-            gc.enable()
+class RenderingFailed(RuntimeError):
+    """The rendering process failed or ran out of time; nothing was stored."""
 
 
 def render(html, base_url=None):
-    """(PDF bytes, page count) of an HTML document.
+    """(PDF bytes, page count) of an HTML document, rendered in a child process.
 
-    The layout's cyclic garbage (about 100 MiB at 349 pages) is collected before the PDF is built,
-    so the two never add up in the peak.
+    The child (:mod:`services.memo.pdf_child`, run by its path with ``-P``, so its folder is not
+    on the import path) imports WeasyPrint and nothing of foorumi: its memory is the rendering's
+    own and is returned when it exits, and the worker or web process that asked keeps its size.
+    It gets MEMO_PDF_TIMEOUT_SECONDS; a failure or a timeout raises RenderingFailed.
     """
-    from weasyprint import HTML  # imported when first used: it loads Pango
-
-    with _rendering():
-        rendered = HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT)
-        gc.collect()
-        content = rendered.write_pdf(pdf_variant=PDF_VARIANT)
-    return content, len(rendered.pages)
+    timeout = current_app.config["MEMO_PDF_TIMEOUT_SECONDS"]
+    try:
+        done = subprocess.run(  # noqa: S603 - our own script, the HTML on stdin
+            [sys.executable, "-P", pdf_child.__file__, base_url or ""], input=html.encode("utf-8"),
+            capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise RenderingFailed(f"the PDF took longer than {timeout} s") from exc
+    pages, _, content = done.stdout.partition(b"\n")
+    if done.returncode != 0 or not pages.isdigit() or not content.startswith(b"%PDF"):
+        error = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        log.error("memo: the PDF rendering failed (exit %s): %s", done.returncode, " | ".join(error))
+        raise RenderingFailed(f"the PDF rendering exited {done.returncode}")
+    return content, int(pages)
 
 
 def render_publication(memo, publication):

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -82,3 +83,49 @@ def test_the_pdf_is_rendered_once_until_a_follow_up_changes(app, long_memo, monk
     assert "Approved in the budget" in _text(_reader(updated))
     with app.app_context():
         assert db.session.query(MemoPdf).count() == 1  # the older rendering was replaced
+
+
+def test_the_pdf_is_rendered_in_a_child_process_that_imports_no_foorumi(app, monkeypatch):
+    import subprocess
+
+    seen = []
+    real = subprocess.run
+
+    def run(argv, **kwargs):
+        seen.append(argv)
+        return real(argv, **kwargs)
+
+    monkeypatch.setattr(pdf.subprocess, "run", run)
+    with app.app_context():
+        content, pages = pdf.render("<html lang='fi'><body><h1>Muistio</h1></body></html>")
+    assert content.startswith(b"%PDF") and pages == 1
+    assert seen[0][1:3] == ["-P", pdf.pdf_child.__file__]
+    source = Path(pdf.pdf_child.__file__).read_text(encoding="utf-8")
+    assert "import services" not in source and "from services" not in source
+    assert "from shared" not in source and "import flask" not in source.lower()
+
+
+def test_a_failed_rendering_raises_and_says_why(app, monkeypatch, caplog):
+    with app.app_context():
+        app.config["MEMO_PDF_TIMEOUT_SECONDS"] = 60
+        monkeypatch.setattr(pdf.pdf_child, "__file__", "/nonexistent/pdf_child.py")
+        with pytest.raises(pdf.RenderingFailed, match="exited 2"):
+            pdf.render("<html><body>x</body></html>")
+    assert "the PDF rendering failed" in caplog.text
+
+
+def test_a_rendering_past_its_deadline_is_given_up(app):
+    with app.app_context():
+        app.config["MEMO_PDF_TIMEOUT_SECONDS"] = 0.01
+        with pytest.raises(pdf.RenderingFailed, match="longer than"):
+            pdf.render("<html><body>" + "<p>x</p>" * 20000 + "</body></html>")
+
+
+def test_the_child_writes_the_page_count_then_the_pdf():
+    import io
+
+    out = io.BytesIO()
+    assert pdf.pdf_child.main([""], io.BytesIO(b"<html lang='en'><body><p>Hi</p></body></html>"),
+                              out) == 0
+    pages, _, content = out.getvalue().partition(b"\n")
+    assert pages == b"1" and content.startswith(b"%PDF")
