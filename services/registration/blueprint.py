@@ -12,6 +12,7 @@ from services.registration import (
     staff,
     staff_agenda,
     staff_attendees,
+    staff_captions,
     staff_changes,
 )
 from services.registration.limits import limiter
@@ -32,6 +33,8 @@ bp.add_url_rule("/manage/<token>/mode", methods=["POST"],
 bp.add_url_rule("/manage/<token>/cancel", methods=["GET", "POST"],
                 view_func=no_store(public_form_limits(limiter)(public.cancel)))
 bp.add_url_rule("/materials/<int:material_id>", view_func=public.download_material)
+#: the recording's WebVTT captions, while the recording is shown (410 after)
+bp.add_url_rule("/events/<int:event_id>/captions.vtt", view_func=public.event_captions)
 
 staff_bp = Blueprint("registration_staff", __name__, template_folder="templates")
 staff_bp.add_url_rule("/events", view_func=staff.list_events)
@@ -63,6 +66,9 @@ staff_bp.add_url_rule("/events/<int:event_id>/late-agenda", methods=["POST"],
                       view_func=staff_changes.allow_late_agenda)
 staff_bp.add_url_rule("/events/<int:event_id>/recording", methods=["POST"],
                       view_func=staff.set_recording)
+#: a caption file, up to MAX_CONTENT_LENGTH (the file itself is capped by CAPTION_MAX_BYTES)
+staff_bp.add_url_rule("/events/<int:event_id>/captions", methods=["POST"],
+                      view_func=body_limit("MAX_CONTENT_LENGTH")(staff_captions.upload_captions))
 staff_bp.add_url_rule("/events/<int:event_id>/invitations", methods=["POST"],
                       view_func=staff_attendees.invite)
 staff_bp.add_url_rule("/events/<int:event_id>/registrations", view_func=staff_attendees.list_registrations)

@@ -22,6 +22,7 @@ from services.registration.models import (
     Material,
     Question,
     QuestionKind,
+    RecordingCaptions,
     Registration,
     RegistrationStatus,
     Theme,
@@ -181,14 +182,24 @@ def _targeted_session(now):
                   description="Kotihoidon palvelusetelin tuottajille kohdennettu tilaisuus.")
 
 
+#: the held forum's captions (law 306/2019), as the demo secretary uploaded them
+DEMO_CAPTIONER = "sihteeri@foorumi.example"
+DEMO_CAPTIONS = (b"WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nTervetuloa palveluntuottajafoorumiin.\n\n"
+                 b"00:00:04.000 --> 00:00:09.000\nAiheena hyvinvointikertomus ja sen seuranta.\n")
+
+
 def _held_forum(now):
-    """Last week's forum: held, with a recording published three days ago."""
+    """Last week's forum: held, with a recording published three days ago and captioned."""
     event = _event(HELD_FORUM, theme=Theme.WELLBEING, onsite_capacity=30,
                    starts_at=_at(now, -6, 13), ends_at=_at(now, -6, 16),
                    status=EventStatus.HELD, published_at=now - dt.timedelta(days=30),
                    recording_url="https://video.example/foorumi-hyvinvointikertomus",
                    recording_published_at=now - dt.timedelta(days=3),
                    description="Hyvinvointikertomus ja -suunnitelma sekä niiden seuranta.")
+    captioned = now - dt.timedelta(days=2)
+    event.captions = RecordingCaptions(data=DEMO_CAPTIONS, size=len(DEMO_CAPTIONS),
+                                       captioned_at=captioned, captioned_by=DEMO_CAPTIONER,
+                                       uploaded_at=captioned, uploaded_by=DEMO_CAPTIONER)
     event.agenda_items.append(AgendaItem(title="Hyvinvointikertomus 2026", position=1,
                                          presenter_name="Hyvinvointikoordinaattori Helena Hyvä"))
     event.agenda_items.append(AgendaItem(title="Hyvinvointisuunnitelman seuranta", position=2,

@@ -134,6 +134,10 @@ class Event(Base):
     changes: Mapped[list["EventChange"]] = relationship(
         back_populates="event", order_by="EventChange.id", cascade="all, delete-orphan"
     )
+    #: the recording's caption file, if one was uploaded
+    captions: Mapped["RecordingCaptions | None"] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
 
     @property
     def year(self):
@@ -228,6 +232,29 @@ class Material(Base):
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     agenda_item: Mapped[AgendaItem] = relationship(back_populates="materials")
+
+
+class RecordingCaptions(Base):
+    """The WebVTT caption file of an event's recording (law 306/2019), one per event."""
+
+    __tablename__ = "recording_captions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the event whose recording it captions; one caption file per event (replacing keeps the row)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), unique=True
+    )
+    #: the file exactly as uploaded (valid UTF-8 WebVTT); served only as text/vtt, never as HTML
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    #: bytes
+    size: Mapped[int]
+    #: when the recording was first captioned, and by whom: what counts for the deadline
+    captioned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    captioned_by: Mapped[str] = mapped_column(sa.String(254))
+    #: the latest upload (a replacement), and by whom
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    uploaded_by: Mapped[str] = mapped_column(sa.String(254))
+
+    event: Mapped[Event] = relationship(back_populates="captions")
 
 
 class Question(Base):

@@ -19,6 +19,7 @@ from services.registration.models import (
     EventKind,
     EventStatus,
     Invitation,
+    RecordingCaptions,
     Registration,
     RegistrationStatus,
     db,
@@ -267,6 +268,24 @@ def publish_recording(event, url, now=None):
         event.recording_published_at = now
     db.session.flush()
     emails.event_published(event)
+
+
+def upload_captions(event, data, user, now=None):
+    """Store (or replace) the caption file of a published recording; raises NotHeld without one.
+
+    The first upload's time and uploader are kept, since that is what counts for the deadline;
+    a replacement records only the latest upload.
+    """
+    now = now or utcnow()
+    if not event.recording_published_at:
+        raise NotHeld()
+    captions = event.captions
+    if captions is None:
+        captions = event.captions = RecordingCaptions(captioned_at=now, captioned_by=user.email)
+    captions.data, captions.size = data, len(data)
+    captions.uploaded_at, captions.uploaded_by = now, user.email
+    db.session.flush()
+    return captions
 
 
 def recording_state(event, now=None):

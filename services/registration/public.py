@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from marshmallow import ValidationError
 
-from services.registration import forms, ics, materials, operations, queries
+from services.registration import captions, forms, ics, materials, operations, queries
 from services.registration.models import (
     AttendanceMode,
     Event,
@@ -129,6 +129,7 @@ def show_event(event_id):
         seats_left=queries.seats_left(event), is_open=operations.registration_open(event, now),
         opens_later=bool(event.registration_opens_at and event.registration_opens_at > now),
         recording=operations.recording_state(event, now), recording_days=days,
+        has_captions=event.captions is not None,
         recording_until=event.recording_published_at
         and event.recording_published_at + dt.timedelta(days=days),
         cancellation=queries.cancellation(event.id)
@@ -291,6 +292,19 @@ def _may_download(event):
         return False
     return event.kind == EventKind.FORUM or _invitation(
         event, request.args.get("invitation", "")) is not None
+
+
+def event_captions(event_id):
+    """The recording's WebVTT captions as ``text/vtt``: 404 without them, 410 once expired."""
+    event, _invitation_row = public_event(event_id, request.args.get("invitation", ""))
+    if event.captions is None:
+        abort(404)
+    if operations.recording_state(event) != "available":
+        abort(410)
+    response = Response(event.captions.data, mimetype="text/vtt")
+    response.headers["Content-Type"] = captions.CONTENT_TYPE
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def download_material(material_id):

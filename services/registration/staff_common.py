@@ -8,10 +8,11 @@ each error next to its field, and changes nothing.
 import sqlalchemy as sa
 from flask import abort, redirect, request, url_for
 
-from services.registration import emails, forms, operations, policy, queries
+from services.registration import captions, emails, forms, operations, policy, queries
 from services.registration.models import EventKind, EventStatus, Invitation, Theme, db
 from services.registration.public import page
 from shared.auth import current_staff, login_required
+from shared.db import utcnow
 
 secretary = login_required("secretary")
 
@@ -42,7 +43,8 @@ def event_page(event, errors=None, values=None, status=200):
         invitations=invitations, recording=operations.recording_state(event),
         question_kind_options=forms.options("question_kind"), held=operations.is_held(event),
         agenda_locked=policy.agenda_locked(event), lead_days=policy.lead_days(),
-        is_admin=is_admin(),
+        is_admin=is_admin(), caption_deadline=captions.deadline(event),
+        caption_state=captions.deadline_state(event, utcnow()),
     )
 
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from services.registration.demo import HELD_FORUM
 from tests.e2e.test_feedback_flow import _log_in
 
 pytestmark = pytest.mark.e2e
@@ -23,6 +24,18 @@ def test_the_secretarys_registration_pages_meet_wcag_21_aa(page, suite_url, axe)
         expect(page.locator("main h1")).to_be_visible()
         axe(page)
     page.goto(f"{suite_url}/registration/staff/events/new")
+    axe(page)
+
+
+def test_the_recording_and_its_captions_meet_wcag_21_aa(page, suite_url, axe):
+    _log_in(page, suite_url, "secretary")
+    page.goto(f"{suite_url}/registration/staff/events")
+    page.locator("table a", has_text=HELD_FORUM).first.click()
+    page.wait_for_url(re.compile(r"/registration/staff/events/\d+$"))
+    expect(page.locator(".caption-green")).to_be_visible()
+    axe(page)
+    page.goto(page.url.replace("/staff/events/", "/events/") + "?lang=en")
+    expect(page.locator("a[href$='/captions.vtt']")).to_have_text("Download the captions (WebVTT)")
     axe(page)
 
 

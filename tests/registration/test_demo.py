@@ -5,7 +5,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from services.registration import demo, operations, queries
+from services.registration import captions, demo, operations, queries
 from services.registration.models import (
     Event,
     EventKind,
@@ -17,6 +17,7 @@ from services.registration.models import (
     Theme,
     db,
 )
+from shared.db import utcnow
 from tests.registration.builders import english
 
 
@@ -80,6 +81,7 @@ def test_seed_has_a_waiting_list_a_targeted_draft_and_a_recording(app):
         assert targeted.status == EventStatus.DRAFT
         held = db.session.scalar(sa.select(Event).where(Event.title == demo.HELD_FORUM))
         assert held.status == EventStatus.HELD and operations.recording_state(held) == "available"
+        assert captions.deadline_state(held, utcnow()) == "green"
 
 
 def test_the_demo_pdf_is_well_formed():
