@@ -6,6 +6,8 @@ the English catalog is the identity (the source strings are English). ``compile 
 writes the ``.mo`` files Flask-Babel reads. ``make translations`` and ``make`` call these.
 """
 
+import fcntl
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -100,13 +102,48 @@ def compile_catalogs(locales=LOCALES):
         pybabel("compile", f"--directory={TRANSLATIONS}", f"--locale={locale}", "--domain=messages")
 
 
+def _translation(entry, locale):
+    """An entry's translation into ``locale`` (English: the source itself)."""
+    if locale == "en":
+        return (entry["msgid"], entry["plural"]) if entry.get("plural") else entry["msgid"]
+    value = entry[locale]
+    return tuple(value) if isinstance(value, list) else value
+
+
+def add(entries_path):
+    """Add the translations of a JSON file to every catalog and compile them.
+
+    The file is a list of ``{"msgid", "plural" (optional), "fi", "sv"}``; a plural's ``fi`` and
+    ``sv`` are ``[one, many]``. Entries already in a catalog are replaced. The catalogs are
+    locked while they are written, so several people (or helpers) can add at once.
+    """
+    entries = json.loads(Path(entries_path).read_text(encoding="utf-8"))
+    with open(TRANSLATIONS / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for locale in LOCALES:
+            path = po_path(locale)
+            with open(path, "rb") as handle:
+                catalog = read_po(handle, locale=locale)
+            for entry in entries:
+                msgid = (entry["msgid"], entry["plural"]) if entry.get("plural") else entry["msgid"]
+                flags = ["python-format"] if "%(" in entry["msgid"] else []
+                if msgid in catalog:
+                    del catalog[msgid]
+                catalog.add(msgid, _translation(entry, locale), flags=flags)
+            with open(path, "wb") as handle:
+                write_po(handle, catalog, width=100, include_lineno=False, include_previous=True)
+        compile_catalogs()
+
+
 def main(argv=None):
-    """``python -m foorumi.catalogs update|extract POT|compile [LOCALE...]``."""
+    """``python -m foorumi.catalogs update|extract POT|compile [LOCALE...]|add ENTRIES.json``."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["update"]:
         update()
     elif argv[:1] == ["extract"] and len(argv) == 2:
         extract(argv[1])
+    elif argv[:1] == ["add"] and len(argv) == 2:
+        add(argv[1])
     elif argv[:1] == ["compile"]:
         compile_catalogs(argv[1:] or LOCALES)
     else:

@@ -130,7 +130,16 @@ DEFAULTS = {
     "PLAN_ANNOUNCE_DAYS_BEFORE": 21,  # the forum's date goes out in a newsletter this early
     "PLAN_RECORDING_DAYS_AFTER": 2,  # the recording is published this long after the forum
     "PLAN_MEMO_DAYS_AFTER_COMMENTS": 14,  # the memo follows the comment window's close
-    "PLAN_ICAL_DAYS": 400,  # a staff member's plan feed link stays valid this long
+    "PLAN_ICAL_DAYS": 400,
+    # -- registration's forum cycle: milestone due dates after the comment window closes, and
+    #    how early the responsible role is emailed that a milestone falls due
+    "CYCLE_MEMO_DRAFTED_DAYS_AFTER_COMMENTS": 7,
+    "CYCLE_MEMO_REVIEWED_DAYS_AFTER_COMMENTS": 12,
+    "CYCLE_MEMO_DELIVERED_DAYS_AFTER_PUBLISHED": 2,
+    "CYCLE_NOTICE_DAYS_BEFORE": 3,
+    # how often beat moves forums through their milestones (held, registration closed, the
+    # recording expired) and emails the responsible roles
+    "CYCLE_TICK_SECONDS": 300.0,  # a staff member's plan feed link stays valid this long
     # -- registration
     "REMINDER_HOURS_BEFORE": 24,
     # how often beat looks in the database for reminders that are due (never broker ETAs)

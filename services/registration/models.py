@@ -121,10 +121,17 @@ class Event(Base):
     #: the forum's published memo, as memo announced it (``memo.published``); shown on the
     #: event page outside the cached agenda fragment, so it needs no bump of ``agenda_version``
     memo_url: Mapped[str | None] = mapped_column(sa.String(500), default=None)
+    #: the forum series whose policy numbers apply (None: the settings' defaults)
+    series_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("series.id", ondelete="RESTRICT"), index=True, default=None)
     #: bookkeeping (UTC)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    series: Mapped["Series | None"] = relationship()  # noqa: F821 - cycle.models
+    #: the forum's dated milestones (:mod:`services.registration.cycle.milestones`)
+    milestones: Mapped[list["Milestone"]] = relationship(  # noqa: F821 - cycle.models
+        back_populates="event", order_by="Milestone.id", cascade="all, delete-orphan")
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="event", order_by="AgendaItem.position", cascade="all, delete-orphan"
     )
@@ -338,3 +345,14 @@ class Registration(Base):
     reminder_sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
     event: Mapped[Event] = relationship()
+
+
+# the forum cycle's tables share this Base and refer to Event: imported last, so both are mapped
+from services.registration.cycle.models import (  # noqa: E402,F401
+    DecisionMeeting,
+    Milestone,
+    PlannedSlot,
+    PlanTheme,
+    Series,
+    YearPlan,
+)
