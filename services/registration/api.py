@@ -42,7 +42,9 @@ csrf.exempt(blp)
 
 def init_api(app):
     """Serve the registration API, its staff side and their OpenAPI document on ``app``."""
-    return suite_api.init_api(app, "registration", blp, api_staff.blp)
+    from services.registration.cycle.blueprint import api_blueprints
+
+    return suite_api.init_api(app, "registration", blp, api_staff.blp, *api_blueprints())
 
 
 def _public_event(event_id, options=()):

@@ -15,6 +15,7 @@ from services.registration import (
     staff_captions,
     staff_changes,
 )
+from services.registration.cycle import blueprint as cycle_blueprint
 from services.registration.limits import limiter
 from shared.web.input_guards import body_limit
 from shared.web.ratelimit import public_form_limits
@@ -84,3 +85,4 @@ def register_blueprints(app):
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     api.init_api(app)
+    cycle_blueprint.register(app)

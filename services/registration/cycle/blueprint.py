@@ -1,0 +1,17 @@
+"""The forum cycle's pages and API, attached to the registration app.
+
+Each part of the cycle (the annual clock, series, the compliance dashboard, the milestones API)
+has its own blueprint module. :func:`register` attaches their page blueprints;
+:func:`api_blueprints` lists their flask-smorest blueprints, which registration's API serves
+with its own in one OpenAPI document.
+"""
+
+
+def register(app):
+    """Attach the cycle's page blueprints to the registration ``app``."""
+    # each part adds its own line here, e.g.: from services.registration.cycle import X; X.register(app)
+
+
+def api_blueprints():
+    """The cycle's flask-smorest blueprints (each part adds its own)."""
+    return []
