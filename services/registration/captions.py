@@ -14,6 +14,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from webvtt.errors import MalformedFileError
 
+from services.registration.cycle import numbers
+
 #: what the captions route answers with
 CONTENT_TYPE = "text/vtt; charset=utf-8"
 
@@ -58,8 +60,7 @@ def deadline(event):
     """When the recording must be captioned by (UTC), or None without a published recording."""
     if event.recording_published_at is None:
         return None
-    days = current_app.config["POLICY_CAPTION_DEADLINE_DAYS"]
-    return event.recording_published_at + dt.timedelta(days=days)
+    return event.recording_published_at + numbers.of_event(event).caption_deadline
 
 
 def deadline_state(event, now):

@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from services.registration import emails, operations, policy
+from services.registration.cycle import milestones
+from services.registration.cycle.models import MilestoneKey
 from services.registration.models import (
     ChangeAction,
     EventChange,
@@ -86,15 +88,15 @@ def _check_sequence(event, sequence, field):
         raise ChangeRefused(field, STALE, 409)
 
 
-def _late_override(found, values, user, override_reason, now):
+def _late_override(event, found, values, user, override_reason, now):
     """The admin's override reason when the start moves to inside the lead time, else None.
 
     Only a move counts: a new venue of a forum already inside the lead time needs none.
     """
-    if "starts_at" not in found or not policy.is_late(values["starts_at"], now):
+    if "starts_at" not in found or not policy.is_late(values["starts_at"], now, event):
         return None
     try:
-        return policy.override_reason(user, override_reason)
+        return policy.override_reason(user, override_reason, event)
     except policy.PolicyViolation as exc:
         raise ChangeRefused("override_reason", exc.message) from exc
 
@@ -117,12 +119,14 @@ def edit(event, values, user, reason="", override_reason="", sequence=None, now=
         reason = (reason or "").strip()
         if not reason:
             raise ChangeRefused("change_reason", REASON_REQUIRED)
-        late = _late_override(found, values, user, override_reason, now)
+        late = _late_override(event, found, values, user, override_reason, now)
     capacity = values.pop("onsite_capacity", event.onsite_capacity)
     for name, value in values.items():
         setattr(event, name, value)
     if capacity != event.onsite_capacity:
         operations.set_capacity(event, capacity)
+    if event.milestones or event.status != EventStatus.DRAFT:
+        milestones.schedule(event)  # its due dates follow the new times and kind
     if not found:
         db.session.flush()
         return None
@@ -132,6 +136,7 @@ def edit(event, values, user, reason="", override_reason="", sequence=None, now=
         db.session.execute(sa.update(Registration).where(Registration.event_id == event.id)
                            .values(reminder_sent_at=None).execution_options(
                                synchronize_session=False))
+        milestones.reopen(event, MilestoneKey.REMINDER)
     emails.event_changed(event, change)
     return change
 

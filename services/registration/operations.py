@@ -13,6 +13,8 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from services.registration import emails, policy, queries
+from services.registration.cycle import milestones, numbers
+from services.registration.cycle.models import Milestone, MilestoneKey
 from services.registration.models import (
     AttendanceMode,
     Event,
@@ -233,9 +235,9 @@ def publish(event, user, override_reason=None, now=None):
         raise PolicyViolation("not a draft")
     if not event.agenda_items:
         raise PolicyViolation("empty agenda")
-    if policy.is_late(event.starts_at, now):
+    if policy.is_late(event.starts_at, now, event):
         try:
-            reason = policy.override_reason(user, override_reason)
+            reason = policy.override_reason(user, override_reason, event)
         except PolicyViolation as exc:
             raise PolicyViolation("lead time", exc.message) from exc
         event.publish_override_reason = reason
@@ -243,8 +245,22 @@ def publish(event, user, override_reason=None, now=None):
     event.status = EventStatus.PUBLISHED
     event.published_at = now
     db.session.flush()
+    _record_publication(event, user, now)
     emails.event_published(event)
     return event
+
+
+def _record_publication(event, user, now):
+    """The forum's milestones scheduled, and its announcement and agenda recorded as published."""
+    milestones.schedule(event)
+    override = {"override_reason": event.publish_override_reason} \
+        if event.publish_override_reason else {}
+    by = user.email if user is not None else ""
+    milestones.record(event, MilestoneKey.ANNOUNCEMENT, now, by, evidence={
+        "published_at": now.isoformat(), **override})
+    milestones.record(event, MilestoneKey.AGENDA, now, by, evidence={
+        "items": len(event.agenda_items),
+        "materials": sum(len(item.materials) for item in event.agenda_items), **override})
 
 
 def is_held(event, now=None):
@@ -254,7 +270,7 @@ def is_held(event, now=None):
     return event.status == EventStatus.PUBLISHED and event.ends_at <= (now or utcnow())
 
 
-def publish_recording(event, url, now=None):
+def publish_recording(event, url, now=None, user=None):
     """Set the recording link of a held forum; raises NotHeld before that.
 
     The viewing period starts at the first publication: replacing the link keeps that time.
@@ -267,6 +283,9 @@ def publish_recording(event, url, now=None):
     if event.recording_published_at is None:
         event.recording_published_at = now
     db.session.flush()
+    milestones.schedule(event)  # the captions' and the expiry's dates follow from it
+    milestones.record(event, MilestoneKey.RECORDING_PUBLISHED, event.recording_published_at,
+                      user.email if user is not None else "", evidence={"url": url})
     emails.event_published(event)
 
 
@@ -285,6 +304,8 @@ def upload_captions(event, data, user, now=None):
     captions.data, captions.size = data, len(data)
     captions.uploaded_at, captions.uploaded_by = now, user.email
     db.session.flush()
+    milestones.record(event, MilestoneKey.RECORDING_CAPTIONED, captions.captioned_at,
+                      captions.captioned_by, evidence={"bytes": captions.size})
     return captions
 
 
@@ -292,8 +313,7 @@ def recording_state(event, now=None):
     """'none', 'available' or 'expired' for the event page."""
     if not event.recording_url or not event.recording_published_at:
         return "none"
-    days = current_app.config["POLICY_RECORDING_VISIBLE_DAYS"]
-    expires = event.recording_published_at + dt.timedelta(days=days)
+    expires = event.recording_published_at + numbers.of_event(event).recording_visible
     return "available" if (now or utcnow()) < expires else "expired"
 
 
@@ -344,12 +364,27 @@ def send_due_reminders(now=None):
         .values(reminder_sent_at=now)
         .returning(Registration.id)
         .execution_options(synchronize_session=False)).all()
-    if not claimed:
-        return 0
     registrations = db.session.scalars(
         sa.select(Registration).where(Registration.id.in_(claimed)).order_by(Registration.id)
-        .execution_options(populate_existing=True)).all()
+        .execution_options(populate_existing=True)).all() if claimed else []
     for registration in registrations:
         emails.reminder(registration)
     db.session.flush()
+    _record_reminders(now, hours)
     return len(registrations)
+
+
+def _record_reminders(now, hours):
+    """Record the reminder milestone of each forum inside the reminder window, once: with the
+    number of its registrants reminded (none is a fact too: nobody to remind)."""
+    forums = db.session.scalars(
+        sa.select(Event).join(Milestone, Milestone.event_id == Event.id)
+        .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > now,
+               Event.starts_at <= now + dt.timedelta(hours=hours),
+               Milestone.key == MilestoneKey.REMINDER, Milestone.done_at.is_(None))).all()
+    for event in forums:
+        reminded = db.session.scalar(
+            sa.select(sa.func.count(Registration.id))
+            .where(Registration.event_id == event.id, Registration.reminder_sent_at.is_not(None)))
+        milestones.record(event, MilestoneKey.REMINDER, now, "registration.send_reminders",
+                          evidence={"reminded": reminded})

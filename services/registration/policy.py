@@ -1,6 +1,7 @@
 """The forum policy's lead time, and the administrator's recorded override that may break it.
 
-The agenda and background material are public at least POLICY_PUBLISH_LEAD_DAYS before a forum.
+The agenda and background material are public at least the series' lead time before a forum
+(``Series.publish_lead_days``; POLICY_PUBLISH_LEAD_DAYS for an event without a series).
 Every route that makes something public goes through this module: publishing
 (``operations.publish``), moving a published event's start (``changes.edit``) and changing a
 published agenda or its material (:func:`require_agenda_change`). Inside the lead time each of
@@ -11,9 +12,10 @@ for a late publication (``publish_override_reason``), as an ``EventChange`` with
 
 import datetime as dt
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from services.registration.cycle import milestones, numbers
+from services.registration.cycle.models import MilestoneKey
 from services.registration.models import ChangeAction, EventChange, EventStatus, db
 from shared.db import utcnow
 
@@ -57,28 +59,30 @@ class PolicyViolation(Exception):
         self.message = message
 
 
-def lead_days():
-    """The policy's least number of days between publication and the start."""
-    return current_app.config["POLICY_PUBLISH_LEAD_DAYS"]
+def lead_days(event=None):
+    """The least number of days between publication and the start: the event's series' (the
+    settings' default for an event without a series, or when there is no event)."""
+    found = numbers.of_event(event) if event is not None else numbers.defaults()
+    return found.publish_lead_days
 
 
-def is_late(starts_at, now=None):
-    """Whether ``starts_at`` is less than the lead time away from ``now``."""
-    return starts_at - (now or utcnow()) < dt.timedelta(days=lead_days())
+def is_late(starts_at, now=None, event=None):
+    """Whether ``starts_at`` is less than the (event's) lead time away from ``now``."""
+    return starts_at - (now or utcnow()) < dt.timedelta(days=lead_days(event))
 
 
-def require_admin(user):
+def require_admin(user, event=None):
     """Refuse (PolicyViolation "override") anyone but an administrator."""
     if user is None or not user.has_role("admin"):
-        raise PolicyViolation("override", _not_admin(lead_days()))
+        raise PolicyViolation("override", _not_admin(lead_days(event)))
 
 
-def override_reason(user, reason):
+def override_reason(user, reason, event=None):
     """The stripped reason of an administrator's override; raises PolicyViolation("override")."""
-    require_admin(user)
+    require_admin(user, event)
     reason = (reason or "").strip()
     if not reason:
-        raise PolicyViolation("override", _no_reason(lead_days()))
+        raise PolicyViolation("override", _no_reason(lead_days(event)))
     return reason
 
 
@@ -103,7 +107,7 @@ def has_override(event):
 
 def agenda_locked(event, now=None):
     """Whether changing the event's agenda now needs an override that is not recorded."""
-    return (event.status == EventStatus.PUBLISHED and is_late(event.starts_at, now)
+    return (event.status == EventStatus.PUBLISHED and is_late(event.starts_at, now, event)
             and not has_override(event))
 
 
@@ -111,7 +115,7 @@ def require_agenda_change(event, now=None):
     """Refuse (PolicyViolation "late agenda") a change of a published agenda inside the lead time
     without a recorded override. Every route that adds, edits or uploads agenda content calls it."""
     if agenda_locked(event, now):
-        raise PolicyViolation("late agenda", _late_agenda(lead_days()))
+        raise PolicyViolation("late agenda", _late_agenda(lead_days(event)))
 
 
 def allow_late_agenda(event, user, reason, now=None):
@@ -121,9 +125,9 @@ def allow_late_agenda(event, user, reason, now=None):
     is not published and late, or one whose override is already recorded (a double submit).
     Flushes; returns the EventChange.
     """
-    reason = override_reason(user, reason)
-    if event.status != EventStatus.PUBLISHED or not is_late(event.starts_at, now):
-        raise PolicyViolation("override", _not_late(lead_days()))
+    reason = override_reason(user, reason, event)
+    if event.status != EventStatus.PUBLISHED or not is_late(event.starts_at, now, event):
+        raise PolicyViolation("override", _not_late(lead_days(event)))
     if has_override(event):
         raise PolicyViolation("override", ALREADY)
     change = EventChange(action=ChangeAction.LATE_AGENDA, reason=reason, override_reason=reason,
@@ -131,4 +135,6 @@ def allow_late_agenda(event, user, reason, now=None):
                          sequence=event.sequence)
     event.changes.append(change)
     db.session.flush()
+    milestones.record(event, MilestoneKey.AGENDA, change.changed_at, user.email,
+                      evidence={"late_agenda_override": reason})
     return change

@@ -13,7 +13,6 @@ import io
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,6 +27,7 @@ from markupsafe import Markup
 from marshmallow import ValidationError
 
 from services.registration import captions, forms, ics, materials, operations, queries
+from services.registration.cycle import numbers
 from services.registration.models import (
     AttendanceMode,
     Event,
@@ -107,13 +107,16 @@ def agenda_html(event, token):
     Triggers bump ``agenda_version`` with every write of an agenda item or document, in the same
     transaction, so the cached HTML never outlives a change.
     """
+    lead_days = numbers.of_event(event).publish_lead_days
+
     def render():
         items = queries.agenda(event.id)
         return Markup(render_template(  # noqa: S704 - rendered by Jinja, which escapes
-            "registration/public/_agenda.html", items=items, token=token,
+            "registration/public/_agenda.html", items=items, token=token, lead_days=lead_days,
             type_label=materials.type_label, human_size=materials.human_size))
 
-    return fragments.cached("event-agenda", (event.id, event.agenda_version, token), render)
+    return fragments.cached("event-agenda", (event.id, event.agenda_version, token, lead_days),
+                            render)
 
 
 def show_event(event_id):
@@ -122,7 +125,7 @@ def show_event(event_id):
     event, invitation = public_event(event_id, token)
     token = token if invitation else ""
     now = utcnow()
-    days = current_app.config["POLICY_RECORDING_VISIBLE_DAYS"]
+    days = numbers.of_event(event).recording_visible_days
     return page(
         "registration/public/event.html", event=event, token=token,
         agenda=agenda_html(event, token),

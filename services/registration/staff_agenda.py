@@ -91,7 +91,7 @@ def edit_agenda_item(item_id):
             return to_event(item.event)
     return page("registration/staff/agenda_item.html", status, item=item, event=item.event,
                 values=values, errors=errors, agenda_locked=policy.agenda_locked(item.event),
-                lead_days=policy.lead_days())
+                lead_days=policy.lead_days(item.event))
 
 
 @secretary

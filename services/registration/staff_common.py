@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import abort, redirect, request, url_for
 
 from services.registration import captions, emails, forms, operations, policy, queries
+from services.registration.cycle import numbers
 from services.registration.models import EventKind, EventStatus, Invitation, Theme, db
 from services.registration.public import page
 from shared.auth import current_staff, login_required
@@ -42,9 +43,10 @@ def event_page(event, errors=None, values=None, status=200):
         values=values or {}, counts=queries.counts_by_event([event.id])[event.id],
         invitations=invitations, recording=operations.recording_state(event),
         question_kind_options=forms.options("question_kind"), held=operations.is_held(event),
-        agenda_locked=policy.agenda_locked(event), lead_days=policy.lead_days(),
+        agenda_locked=policy.agenda_locked(event), lead_days=policy.lead_days(event),
         is_admin=is_admin(), caption_deadline=captions.deadline(event),
         caption_state=captions.deadline_state(event, utcnow()),
+        caption_days=numbers.of_event(event).caption_deadline_days,
     )
 
 
@@ -62,7 +64,7 @@ def event_form(event, values, errors=None, status=200):
     return page("registration/staff/event_form.html", status, event=event, values=values,
                 errors=errors or {}, kind_options=forms.options("kind"),
                 theme_options=forms.options("theme"), is_admin=is_admin(),
-                lead_days=policy.lead_days(),
+                lead_days=policy.lead_days(event),
                 published=event is not None and event.status == EventStatus.PUBLISHED)
 
 

@@ -146,6 +146,20 @@ def record(event, key, at=None, by="", source="registration", evidence=None):
     return milestone
 
 
+def reopen(event, key):
+    """Forget that ``key`` was done, keeping the old evidence under ``"before"`` (a forum moved
+    to a new day is reminded again); flush."""
+    milestone = by_key(event).get(key)
+    if milestone is None or milestone.done_at is None:
+        return
+    before = {"done_at": milestone.done_at.isoformat(), "by": milestone.done_by,
+              **(milestone.evidence or {})}
+    milestone.done_at, milestone.done_by, milestone.source = None, "", ""
+    milestone.evidence = {"before": before}
+    milestone.due_notified_at = milestone.late_notified_at = None
+    db.session.flush()
+
+
 def state(milestone, event_status, now=None):
     """'done', 'late' (due passed, not done), 'due' (falls due within the notice days),
     'open' (later) or 'cancelled' (the forum was cancelled before it was done)."""

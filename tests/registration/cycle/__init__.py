@@ -1,0 +1,1 @@
+"""Tests of registration's forum cycle (services/registration/cycle/)."""
