@@ -83,6 +83,7 @@ def configure(settings):
         broker_connection_max_retries=None,
         broker_connection_timeout=float(settings["BROKER_CONNECT_TIMEOUT"]),
         broker_transport_options=_transport_options(url, settings),
+        beat_max_loop_interval=float(settings["BEAT_MAX_LOOP_SECONDS"]),
     )
     _publishing["timeout"] = float(settings["OUTBOX_PUBLISH_TIMEOUT"])
     celery_app.conf.beat_schedule.update(_beat_schedule(settings))

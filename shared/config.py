@@ -51,6 +51,9 @@ DEFAULTS = {
     # -- the message broker (embedded: kombu's SQLAlchemy transport, no server)
     "BROKER_URL": f"sqla+sqlite:///{INSTANCE_DIR / 'broker.sqlite'}",
     "OUTBOX_RELAY_INTERVAL": 2.0,
+    # beat looks at its schedule at least this often (Celery's default); a test on a simulated
+    # clock sets 1, so beat sees each jump of the clock within a second
+    "BEAT_MAX_LOOP_SECONDS": 300.0,
     "PUBLISH_IMMEDIATELY": True,
     # every Redis and broker client has connect and socket timeouts, and none retries for seconds:
     # seconds to open a broker connection (workers and beat then retry for as long as it's away)
@@ -127,19 +130,21 @@ DEFAULTS = {
     # notify reads the upcoming forums from registration's JSON API (empty: PUBLIC_URL's)
     "REGISTRATION_API_URL": "",
     # -- notify: the communications plan's milestones around each forum
-    "PLAN_ANNOUNCE_DAYS_BEFORE": 21,  # the forum's date goes out in a newsletter this early
     "PLAN_RECORDING_DAYS_AFTER": 2,  # the recording is published this long after the forum
     "PLAN_MEMO_DAYS_AFTER_COMMENTS": 14,  # the memo follows the comment window's close
-    "PLAN_ICAL_DAYS": 400,
+    "PLAN_ICAL_DAYS": 400,  # a staff member's plan feed link stays valid this long
     # -- registration's forum cycle: milestone due dates after the comment window closes, and
     #    how early the responsible role is emailed that a milestone falls due
     "CYCLE_MEMO_DRAFTED_DAYS_AFTER_COMMENTS": 7,
     "CYCLE_MEMO_REVIEWED_DAYS_AFTER_COMMENTS": 12,
     "CYCLE_MEMO_DELIVERED_DAYS_AFTER_PUBLISHED": 2,
     "CYCLE_NOTICE_DAYS_BEFORE": 3,
+    # the milestones API answers a range of at most this many days (notify's plan asks for a
+    # year back and a year ahead)
+    "CYCLE_MILESTONES_MAX_DAYS": 731,
     # how often beat moves forums through their milestones (held, registration closed, the
     # recording expired) and emails the responsible roles
-    "CYCLE_TICK_SECONDS": 300.0,  # a staff member's plan feed link stays valid this long
+    "CYCLE_TICK_SECONDS": 300.0,
     # -- registration
     "REMINDER_HOURS_BEFORE": 24,
     # how often beat looks in the database for reminders that are due (never broker ETAs)

@@ -12,10 +12,12 @@ from bench.harness import cpu, wrk
 #: seconds of load per figure and sizes, for a full run and for ``--smoke``
 FULL = {"burst_seconds": 15, "seconds": 10, "queue_comments": 100_000, "queue_samples": 100,
         "mail_messages": 10_000, "drain_seconds": 60, "campaign_timeout": 150,
-        "big_subscribers": 100_000, "big_watch_seconds": 30, "memo_comments": 5_000}
+        "big_subscribers": 100_000, "big_watch_seconds": 30, "memo_comments": 5_000,
+        "compliance_requests": 200}
 SMOKE = {"burst_seconds": 2, "seconds": 2, "queue_comments": 26_000, "queue_samples": 10,
          "mail_messages": 300, "drain_seconds": 15, "campaign_timeout": 30,
-         "big_subscribers": 3_000, "big_watch_seconds": 3, "memo_comments": 300}
+         "big_subscribers": 3_000, "big_watch_seconds": 3, "memo_comments": 300,
+         "compliance_requests": 20}
 
 
 @dataclass

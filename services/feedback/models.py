@@ -62,6 +62,8 @@ class Forum(Base):
     ends_at: Mapped[dt.datetime]
     #: the event's public page
     url: Mapped[str] = mapped_column(sa.String(500))
+    #: set when the ``feedback.window_opened`` message was written (its topics opened), once
+    window_opened_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: set when the ``feedback.window_closed`` message was written (the last topic closed)
     window_closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: the forum's published memo, as memo announced it (``memo.published``); each topic links it
@@ -72,6 +74,9 @@ class Forum(Base):
     #: when registration cancelled the forum (``event.cancelled``): its topics are closed, no
     #: memo is drafted from it, and later announcements of it change nothing
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: the least days its topics stay open after it ends, from its series (``event.published``);
+    #: None: the settings' POLICY_COMMENT_WINDOW_MIN_DAYS
+    comment_window_days: Mapped[int | None] = mapped_column(default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     topics: Mapped[list["Topic"]] = relationship(back_populates="forum", order_by="Topic.position")
@@ -94,7 +99,7 @@ class Topic(Base):
     #: links to the background material (registration serves the files)
     material_urls: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: the comment window (UTC): opens at the forum's start; closes when the secretary set it,
-    #: never earlier than POLICY_COMMENT_WINDOW_MIN_DAYS after the forum ends
+    #: never earlier than the forum's comment days (its series') after the forum ends
     opens_at: Mapped[dt.datetime]
     closes_at: Mapped[dt.datetime]
     #: the close time the secretary chose (None: the policy's floor); kept so that a moved

@@ -58,7 +58,7 @@ def set_topic_window(topic_id):
         return _forums_page(422, {name: form_errors(exc.messages)["closes_at"]}, {name: posted})
     except topics.WindowTooEarly as exc:
         message = _("The window may not close before %(floor)s, %(days)s days after the forum.",
-                    floor=format_datetime(exc.floor, "short"), days=topics.floor_days())
+                    floor=format_datetime(exc.floor, "short"), days=topics.floor_days(topic.forum))
         return _forums_page(422, {name: [message]}, {name: posted})
     closing.reopen_if_open(topic.forum)
     db.session.commit()

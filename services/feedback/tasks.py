@@ -5,13 +5,14 @@
   forum; a forum made a targeted session hides its topics.
 * ``feedback.close_cancelled_forum`` receives ``event.cancelled``: the forum's topics close.
 * ``feedback.expire_comments`` runs from beat: unconfirmed comments expire after 48 h.
-* ``feedback.close_windows`` runs from beat: a forum whose last topic closed is announced
+* ``feedback.close_windows`` runs from beat: a forum whose topics opened is announced
+  (``feedback.window_opened``) once, and a forum whose last topic closed
   (``feedback.window_closed``) once.
 * ``feedback.send_moderation_digest`` runs from beat every hour: the moderators' daily digest.
 * ``feedback.link_memo`` receives ``memo.published``: the forum's topics link the memo.
 """
 
-from services.feedback import closing, comments, digest, forum_changes, memos, topics
+from services.feedback import closing, comments, digest, forum_changes, memos, opening, topics
 from services.feedback.models import OutboxMessage, ProcessedMessage, db
 from shared import outbox
 from shared.celery import celery_app, periodic
@@ -80,7 +81,9 @@ def expire_comments():
 
 @celery_app.task(name=CLOSE_WINDOWS)
 def close_windows():
-    """Announce the forums whose comment windows have all closed; returns their ids."""
+    """Announce the forums whose comment windows opened, then those whose windows have all
+    closed; returns the closed ones' ids."""
+    opening.open_due_forums()
     ids = closing.close_due_forums()
     db.session.commit()
     return ids

@@ -1,7 +1,7 @@
 """Topics from ``event.published``: one per agenda item of a forum, and their comment windows.
 
 A topic's window opens at the forum's start and closes at max(the time the secretary chose, the
-forum's end + POLICY_COMMENT_WINDOW_MIN_DAYS days): the policy's floor can never be undercut, not
+forum's end + its series' comment days): the policy's floor can never be undercut, not
 by the secretary (:func:`set_window` refuses) and not by a rescheduled event (the close time is
 recomputed). An agenda item removed from the published agenda withdraws its topic; nothing is
 deleted, so comments already given stay with the moderators. A cancelled forum's topics are
@@ -28,14 +28,22 @@ class WindowTooEarly(ValueError):
         self.floor = floor
 
 
-def floor_days():
-    """The policy's least number of days a window stays open after its forum ends."""
-    return current_app.config["POLICY_COMMENT_WINDOW_MIN_DAYS"]
+def floor_days(forum=None):
+    """The least number of days the forum's windows stay open after it ends: its series'
+    (kept from ``event.published``), or the settings' POLICY_COMMENT_WINDOW_MIN_DAYS."""
+    days = forum.comment_window_days if forum is not None else None
+    return current_app.config["POLICY_COMMENT_WINDOW_MIN_DAYS"] if days is None else days
+
+
+def window_days_of(data):
+    """The comment days an ``event.published`` payload's series sets (None: the settings')."""
+    series = data.get("series")
+    return series["comment_window_days"] if series else None
 
 
 def floor(forum):
-    """The earliest moment the forum's topics may close: its end + the policy's days."""
-    return forum.ends_at + dt.timedelta(days=floor_days())
+    """The earliest moment the forum's topics may close: its end + its series' days."""
+    return forum.ends_at + dt.timedelta(days=floor_days(forum))
 
 
 def _apply_window(topic, forum):
@@ -95,6 +103,7 @@ def sync_forum(data):
         db.session.add(forum)
     forum.title, forum.url = data["title"][:200], data["url"]
     forum.starts_at, forum.ends_at = data["starts_at"], data["ends_at"]
+    forum.comment_window_days = window_days_of(data)
     forum.announced_at = data["occurred_at"]
     _sync_topics(forum, data["agenda"])
     db.session.flush()
@@ -112,7 +121,8 @@ def hide(forum, occurred_at):
 
 def move(forum, data):
     """Follow a rescheduled forum: its times, title and page, and every window recomputed
-    (never closing earlier than the policy's floor after the new end). Flushes."""
+    (never closing earlier than the floor after the new end: the series' days kept from the
+    forum's announcement, as ``event.changed`` carries no series). Flushes."""
     forum.title, forum.url = data["title"][:200], data["url"]
     forum.starts_at, forum.ends_at = data["starts_at"], data["ends_at"]
     forum.announced_at = data["occurred_at"]

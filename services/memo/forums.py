@@ -1,7 +1,11 @@
 """memo's copy of the forum: kept from ``event.published``, or made from registration's API.
 
-Flush only. A late, older announcement never overwrites a newer one; an agenda item dropped
-from the published agenda is marked withdrawn, not deleted (a memo may refer to it).
+The announcement's series gives the forum's default memo recipients and its communication
+partners (:func:`publishing.recipients` reads them). ``event.changed`` moves the copy (title,
+times, page, venue); ``event.cancelled`` marks it cancelled: no memo is drafted from it and
+later announcements change nothing. Flush only. A late, older announcement never overwrites a
+newer one; an agenda item dropped from the published agenda is marked withdrawn, not deleted
+(a memo may refer to it).
 """
 
 import datetime as dt
@@ -17,16 +21,69 @@ def sync_forum(data):
     if data["kind"] != "forum":
         return None
     forum = db.session.get(Forum, data["event_id"])
-    if forum is not None and forum.announced_at and forum.announced_at > data["occurred_at"]:
+    if forum is not None and _stale(forum, data):
         return None
     forum = forum or Forum(id=data["event_id"])
     forum.title, forum.url = data["title"], data["url"]
     forum.starts_at, forum.ends_at = data["starts_at"], data["ends_at"]
     forum.announced_at = data["occurred_at"]
+    series = data.get("series") or {}
+    forum.memo_recipients = [dict(entry) for entry in series.get("memo_recipients") or ()]
+    forum.partners = [dict(entry) for entry in series.get("partners") or ()]
     db.session.add(forum)
     _sync_agenda(forum, data["agenda"])
     db.session.flush()
     return forum
+
+
+def _stale(forum, data):
+    """Whether the forum is cancelled or has applied a newer announcement than ``data``."""
+    return forum.cancelled_at is not None or bool(
+        forum.announced_at and forum.announced_at > data["occurred_at"])
+
+
+def follow(data):
+    """Apply a loaded ``event.changed`` to the forum's copy: title, times, page and venue.
+
+    Returns the forum, or None when memo does not know it, it is cancelled or the message is
+    older than the newest one applied. A forum made a targeted session keeps its copy (a memo
+    may exist) and is not followed further here.
+    """
+    forum = db.session.get(Forum, data["event_id"])
+    if forum is None or _stale(forum, data) or data["kind"] != "forum":
+        return None
+    forum.title, forum.url = data["title"], data["url"]
+    forum.starts_at, forum.ends_at = data["starts_at"], data["ends_at"]
+    forum.place = data.get("venue") or forum.place
+    forum.announced_at = data["occurred_at"]
+    db.session.flush()
+    return forum
+
+
+def cancel(data):
+    """Mark a loaded ``event.cancelled``'s forum cancelled; returns it, or None (targeted).
+
+    A forum memo never heard of is stored cancelled, so that a late announcement of it, or a
+    ``feedback.window_closed``, drafts nothing.
+    """
+    forum = db.session.get(Forum, data["event_id"])
+    if forum is None:
+        if data["kind"] != "forum":
+            return None
+        forum = Forum(id=data["event_id"], title=data["title"], url=data["url"],
+                      starts_at=data["starts_at"], ends_at=data["ends_at"])
+        db.session.add(forum)
+    if forum.cancelled_at is None:
+        forum.cancelled_at = data["cancelled_at"]
+    forum.announced_at = max(filter(None, (forum.announced_at, data["occurred_at"])))
+    db.session.flush()
+    return forum
+
+
+def is_cancelled(event_id):
+    """Whether memo knows forum ``event_id`` as cancelled."""
+    forum = db.session.get(Forum, event_id)
+    return forum is not None and forum.cancelled_at is not None
 
 
 def _sync_agenda(forum, agenda):

@@ -1,8 +1,9 @@
 """Publishing a memo, and correcting a published one.
 
 Only a secretary publishes, and only the approved newest version. Publishing writes the
-publication, a pending delivery per recipient (the list's boards and regional government, and
-the agenda's presenters) and ``memo.published`` with what notify needs to deliver it. A published
+publication, a pending delivery per recipient (the forum's series' memo recipients, or the
+list's boards and regional government; the series' communication partners; the agenda's
+presenters) and ``memo.published`` with what notify needs to deliver it. A published
 memo is immutable: a correction is a new version through the same review, published as
 "corrected" with the earlier publication kept and linked. Flush only.
 """
@@ -46,17 +47,30 @@ def approved_round(memo):
         ReviewRound.version_id == memo.latest.id, ReviewRound.outcome == RoundOutcome.APPROVED))
 
 
-def recipients(memo):
-    """[(kind, name, email, list entry id)] the memo goes to: the active list, then presenters.
-
-    Each address once (the list's entry wins over a presenter with the same address).
-    """
-    seen, found = set(), []
+def _defaults(forum):
+    """[(kind, name, email, list entry id)] of the forum's default recipients: its series'
+    memo recipients when the series names any, else the recipient list's active entries."""
+    if forum.memo_recipients:
+        return [(RecipientKind(entry.get("kind") or "other"), entry.get("name") or "",
+                 entry["email"], None) for entry in forum.memo_recipients]
     entries = db.session.scalars(sa.select(Recipient).where(Recipient.active.is_(True))
                                  .order_by(Recipient.kind, Recipient.name)).all()
+    return [(r.kind, r.name, r.email, r.id) for r in entries]
+
+
+def recipients(memo):
+    """[(kind, name, email, list entry id)] the memo goes to: the forum's default recipients
+    (:func:`_defaults`), then its series' communication partners (kind "other"), then the
+    presenters.
+
+    Each address once (the earlier wins: a default recipient over a partner or presenter).
+    """
+    seen, found = set(), []
+    partners = [(RecipientKind.OTHER, partner.get("name") or "", partner["email"], None)
+                for partner in memo.forum.partners or ()]
     presenters = [(RecipientKind.PRESENTER, item.presenter_name, item.presenter_email, None)
                   for item in memo.forum.agenda if item.presenter_email]
-    for kind, name, email, entry_id in [(r.kind, r.name, r.email, r.id) for r in entries] + presenters:
+    for kind, name, email, entry_id in _defaults(memo.forum) + partners + presenters:
         if email.lower() not in seen:
             seen.add(email.lower())
             found.append((kind, name, email.lower(), entry_id))

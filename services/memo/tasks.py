@@ -1,7 +1,10 @@
 """Celery tasks of the memo service and its periodic schedule.
 
 * ``memo.sync_forum`` receives ``event.published``: memo's copy of the forum and its agenda
-  (presenters' emails included).
+  (presenters' emails included) and its series' memo recipients and partners.
+* ``memo.follow_event_change`` receives ``event.changed``: the copy follows the forum's new
+  title, times and venue; ``memo.close_cancelled_forum`` receives ``event.cancelled``: the copy
+  is marked cancelled, and no memo is drafted from it.
 * ``memo.draft_from_feedback`` receives ``feedback.window_closed``: the forum's memo is drafted
   from feedback's approved comments and registration's attendance; the secretaries are told.
 * ``memo.record_delivery`` receives ``memo.delivered``: one recipient's delivery status.
@@ -26,6 +29,8 @@ relay_outbox = outbox.relay_task("memo", db, OutboxMessage)
 RELAY_OUTBOX = relay_outbox.name
 
 SYNC_FORUM = "memo.sync_forum"
+FOLLOW_EVENT_CHANGE = "memo.follow_event_change"
+CLOSE_CANCELLED_FORUM = "memo.close_cancelled_forum"
 DRAFT_FROM_FEEDBACK = "memo.draft_from_feedback"
 RECORD_DELIVERY = "memo.record_delivery"
 SEND_REVIEW_REMINDERS = "memo.send_review_reminders"
@@ -44,14 +49,34 @@ def sync_forum(data):
     return forum.id if forum else None
 
 
+@celery_app.task(name=FOLLOW_EVENT_CHANGE)
+@outbox.consumer(db, ProcessedMessage, events.EVENT_CHANGED)
+def follow_event_change(data):
+    """Move memo's copy of a changed forum; returns its id, or None (unknown, stale)."""
+    forum = forums.follow(data)
+    return forum.id if forum else None
+
+
+@celery_app.task(name=CLOSE_CANCELLED_FORUM)
+@outbox.consumer(db, ProcessedMessage, events.EVENT_CANCELLED)
+def close_cancelled_forum(data):
+    """Mark memo's copy of a cancelled forum cancelled; returns its id, or None (targeted)."""
+    forum = forums.cancel(data)
+    return forum.id if forum else None
+
+
 @celery_app.task(name=DRAFT_FROM_FEEDBACK, autoretry_for=(SourceUnavailable,),
                  retry_backoff=RETRY_SECONDS, max_retries=6)
 @outbox.consumer(db, ProcessedMessage, events.FEEDBACK_WINDOW_CLOSED)
 def draft_from_feedback(data):
     """Draft the forum's memo once; returns its id (the existing one's if it was drafted before).
 
-    When feedback's API does not answer nothing is stored and the task is retried.
+    When feedback's API does not answer nothing is stored and the task is retried. A cancelled
+    forum gets no memo (None).
     """
+    if forums.is_cancelled(data["event_id"]):
+        log.info("memo: forum %s is cancelled; no memo is drafted", data["event_id"])
+        return None
     topic_items = {topic["topic_id"]: topic["agenda_item_id"] for topic in data["topics"]}
     try:
         memo = drafting.draft_forum(data["event_id"], comments_url=data["comments_url"],

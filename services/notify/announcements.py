@@ -5,12 +5,16 @@ draft blocks the staff start a newsletter from. Flush only; the caller commits.
 its place in the communications plan are created the first time and updated after. Targeted
 sessions are never announced in public: a forum announced as one is withdrawn from the feed and
 the plan. A cancelled forum's announcements change nothing (:mod:`forum_changes`).
-``memo.published`` adds the memo to the feed and marks the forum's memo milestone done.
+``memo.published`` adds the memo to the feed. Whether a milestone is done is registration's
+to say (the plan reads it from registration's API), so nothing here marks one.
+A forum's announcement carries its series' newsletter segment (a newsletter started from it
+targets that segment) and is emailed once to each of the series' partners (:mod:`partners`).
 """
 
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
+from services.notify import partners
 from services.notify.models import Announcement, AnnouncementKind, PlannedForum, db
 from shared.mail import format_period
 
@@ -61,7 +65,8 @@ def _ignored(data):
 
 
 def announce_event(data):
-    """Record a published forum for the feed and the plan; returns the announcement or None.
+    """Record a published forum for the feed and the plan, and email its series' partners
+    (once per partner); returns the announcement or None.
 
     A targeted session is never announced (one that was a forum is withdrawn); a cancelled
     forum and a message older than an applied change are ignored.
@@ -77,26 +82,18 @@ def announce_event(data):
             withdrawn_at=None)
     announcement = _upsert(Announcement, {"kind": AnnouncementKind.EVENT, "source_id": event_id},
                            title=data["title"][:300], summary=summary_of(data),
-                           url=data["url"][:500], withdrawn_at=None)
-    if data.get("recording_published_at"):
-        _mark_done(db.session.get(PlannedForum, event_id), "recording",
-                   data["recording_published_at"])
+                           url=data["url"][:500], withdrawn_at=None,
+                           segment=partners.segment_of(data))
+    partners.announce(data)
     db.session.flush()
     return announcement
 
 
-def _mark_done(forum, key, at):
-    """Record that a milestone was done at ``at``, as its service reported (first report wins)."""
-    if forum is not None:
-        forum.milestones_done = {key: at.isoformat(), **(forum.milestones_done or {})}
-
-
 def announce_memo(data):
-    """A published memo becomes a feed item and marks its forum's "memo" milestone done."""
+    """A published memo becomes a feed item (registration records the memo's milestone)."""
     announcement = _upsert(Announcement, {"kind": AnnouncementKind.MEMO, "source_id": data["memo_id"]},
                            title=data["title"][:300], summary="", url=data["url"][:500],
                            published_at=data["published_at"])
-    _mark_done(db.session.get(PlannedForum, data["event_id"]), "memo", data["published_at"])
     db.session.flush()
     return announcement
 

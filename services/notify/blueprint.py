@@ -44,8 +44,6 @@ staff_bp.add_url_rule("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST
                       view_func=composer(staff.edit_campaign))
 staff_bp.add_url_rule("/campaigns/<int:campaign_id>/preview", view_func=staff.preview_campaign)
 staff_bp.add_url_rule("/plan", view_func=staff_plan.show_plan)
-staff_bp.add_url_rule("/plan/<int:forum_id>/<key>/done", methods=["POST"],
-                      view_func=staff_plan.mark_milestone)
 for action in ("test", "send", "approve", "pause", "resume", "cancel"):
     staff_bp.add_url_rule(f"/campaigns/<int:campaign_id>/{action}", methods=["POST"],
                           view_func=getattr(staff, f"{action}_campaign"))

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.notify import interests, rendering
+from services.notify import interests, newsletter_sent, rendering
 from services.notify.models import (
     Campaign,
     CampaignStatus,
@@ -143,17 +143,22 @@ def beat(campaign_id):
 
 
 def finish_if_done(campaign_id):
-    """Mark the campaign SENT once no delivery is open; True if it is finished now (committed)."""
+    """Mark the campaign SENT once no delivery is open; True if it is finished now (committed).
+
+    The run that marks it SENT writes ``notify.newsletter_sent`` in the same commit."""
     open_rows = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(
         Delivery.campaign_id == campaign_id, Delivery.status.in_(OPEN)))
     if open_rows:
         return False
+    finished_at = utcnow()
     result = db.session.execute(
         sa.update(Campaign).where(Campaign.id == campaign_id,
                                   Campaign.status == CampaignStatus.SENDING,
                                   Campaign.recipients_frozen_at.is_not(None))
-        .values(status=CampaignStatus.SENT, finished_at=utcnow())
+        .values(status=CampaignStatus.SENT, finished_at=finished_at)
         .execution_options(synchronize_session=False))
+    if result.rowcount == 1:  # this run finished it: registration hears of it once
+        newsletter_sent.announce(campaign_id, finished_at)
     db.session.commit()
     if result.rowcount == 1:
         rendering.archive(campaign_id)

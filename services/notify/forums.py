@@ -1,13 +1,15 @@
 """The upcoming forums as a newsletter block, read from the registration service's JSON API.
 
-notify never reads registration's tables: it asks ``GET /registration/api/v1/events`` (the
-public list: dates, seats, registration state, page) and writes a Markdown block with each
+notify never reads registration's tables: :func:`read` asks its API (here
+``GET /registration/api/v1/events``, the public list: dates, seats, registration state, page;
+the communications plan asks for the milestones) and :func:`block` writes a Markdown block with each
 forum's date in Helsinki time, how one can attend, and the registration link.
 """
 
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from flask import current_app
@@ -26,13 +28,24 @@ def api_url():
             ).rstrip("/")
 
 
-def upcoming():
-    """The published open forums, soonest first; None when the registration API did not answer."""
+def read(path, params=None, language=None):
+    """The JSON answer of ``GET {api_url()}{path}?{params}`` (in ``language``, if given), or
+    None when the registration API did not answer in TIMEOUT_SECONDS or not with JSON."""
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    headers = {"Accept": "application/json", **({"Accept-Language": language} if language else {})}
+    request = urllib.request.Request(f"{api_url()}{path}{query}", headers=headers)  # noqa: S310 - our own API
     try:
-        with urllib.request.urlopen(f"{api_url()}/events", timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - our own API
-            events = json.load(response)
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - our own API
+            return json.load(response)
     except (OSError, urllib.error.URLError, ValueError) as exc:
         log.warning("notify: the registration API did not answer: %s", exc)
+        return None
+
+
+def upcoming():
+    """The published open forums, soonest first; None when the registration API did not answer."""
+    events = read("/events")
+    if not isinstance(events, list):
         return None
     return [e for e in events if isinstance(e, dict) and e.get("kind") == "forum"]
 

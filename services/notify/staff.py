@@ -140,7 +140,7 @@ def _starting_values():
         abort(404)
     return _with_forums_block({"subject_fi": announcement.title,
                                "body_fi": announcements.block(announcement),
-                               "announcement_id": announcement.id})
+                               "announcement_id": announcement.id, **(announcement.segment or {})})
 
 
 @communications

@@ -7,7 +7,7 @@
   ``notify.follow_event_change`` receives ``event.changed``: they follow the new time, or are
   withdrawn for a targeted session; ``notify.withdraw_cancelled_forum`` receives
   ``event.cancelled``: the feed item says it is cancelled and the plan row shows it;
-  ``notify.announce_memo`` receives ``memo.published``: a feed item and the plan's memo milestone.
+  ``notify.announce_memo`` receives ``memo.published``: a feed item (the milestone is registration's).
 * ``notify.deliver_memo`` receives ``memo.published`` too: the memo's PDF and link to each of its
   recipients, once per (message, recipient), each reported back as ``memo.delivered``.
 * ``notify.send_follow_up_update`` receives ``memo.follow_up_updated``: the updated follow-up to
@@ -188,7 +188,7 @@ def withdraw_cancelled_forum(data):
                  retry_jitter=False)
 @outbox.consumer(db, ProcessedMessage, events.MEMO_PUBLISHED)
 def announce_memo(data):
-    """A published memo becomes a feed item and its forum's memo milestone is done (once)."""
+    """A published memo becomes a feed item (once); registration records its milestone."""
     return announcements.announce_memo(data).id
 
 

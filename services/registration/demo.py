@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from services.registration import emails, operations
+from services.registration.cycle import demo as cycle_demo
 from services.registration.models import (
     AgendaItem,
     AttendanceMode,
@@ -254,6 +255,7 @@ def seed(now=None):
     if not _exists(EARLIER_FORUM):
         event, n = _earlier_forum(now)
         registrations, made = registrations + n, [*made, event.title]
+    cycle_demo.seed(now)
     db.session.commit()
     return {"events created": len(made), "registrations created": registrations,
             "events in total": db.session.scalar(sa.select(sa.func.count(Event.id)))}

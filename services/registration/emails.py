@@ -7,6 +7,8 @@ notify renders each email from its template in the registrant's language and sen
 import base64
 import uuid
 
+from marshmallow import ValidationError, validate
+
 from services.registration import ics, links, queries
 from services.registration.models import AttendanceMode, OutboxMessage, RegistrationStatus, db
 from shared.contracts import events, notify
@@ -127,17 +129,53 @@ def request_subscription(registration):
          locale=registration.locale, source=f"registration:{registration.event_id}")
 
 
+#: the memo recipient kinds a series may name (anything else is sent as "other")
+_RECIPIENT_KINDS = ("board", "regional_government", "other")
+
+
+def _addressed(entries):
+    """The series' entries with a valid email, so a broken entry never blocks a publication."""
+    valid = validate.Email()
+    found = []
+    for entry in entries or ():
+        try:
+            valid((entry.get("email") or "").strip())
+        except ValidationError:
+            continue
+        found.append(entry)
+    return found
+
+
+def series_payload(series):
+    """The ``series`` part of ``event.published``: its numbers and who it reaches, or None."""
+    if series is None:
+        return None
+    return {
+        "slug": series.slug, "name": series.name, "working_body": series.working_body or "",
+        "newsletter_segment": series.newsletter_segment or "",
+        "comment_window_days": series.comment_window_days,
+        "recording_visible_days": series.recording_visible_days,
+        "memo_recipients": [
+            {"name": r.get("name") or "", "email": r["email"].strip(),
+             "kind": r.get("kind") if r.get("kind") in _RECIPIENT_KINDS else "other"}
+            for r in _addressed(series.memo_recipients)],
+        "partners": [{"name": p.get("name") or "", "email": p["email"].strip()}
+                     for p in _addressed(series.partners)],
+    }
+
+
 def event_published(event):
-    """Announce a published event to feedback (topics) and notify (announcements and the plan).
+    """Announce a published event to feedback (topics), notify (announcements, the plan, the
+    series' partners) and memo (its copy of the forum, the series' memo recipients).
 
     Sent on publishing, on every change of the published agenda, and when the recording is
-    published.
+    published. It carries the event's series (numbers, segment, recipients, partners) or None.
     """
     emit(
         db.session, OutboxMessage, events.EVENT_PUBLISHED,
         event_id=event.id, kind=event.kind.value, title=event.title, theme=event.theme.value,
         starts_at=event.starts_at.isoformat(), ends_at=event.ends_at.isoformat(),
-        url=links.event_url(event.id),
+        url=links.event_url(event.id), series=series_payload(event.series),
         recording_published_at=(event.recording_published_at.isoformat()
                                 if event.recording_published_at else None),
         agenda=[

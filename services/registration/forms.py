@@ -9,8 +9,9 @@ text fields are ``Text``: one line without control characters, or ``multiline`` 
 import re
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from services.registration.cycle.models import Series
 from services.registration.models import (
     AttendanceMode,
     ChangeAction,
@@ -19,10 +20,11 @@ from services.registration.models import (
     QuestionKind,
     RegistrationStatus,
     Theme,
+    db,
 )
 from shared.localtime import LocalDateTime, helsinki, to_local_input  # noqa: F401 - used by the views
 from shared.validators import PlainText
-from shared.web.fields import Text
+from shared.web.fields import UNKNOWN, Id, Text
 from shared.web.messages import translate_errors
 
 #: what the pages call the model's values
@@ -143,6 +145,14 @@ class EventForm(Schema):
     remote_join_url = http_url(load_default="")
     registration_opens_at = LocalDateTime(load_default=None)
     registration_closes_at = LocalDateTime(load_default=None)
+    #: the forum series whose numbers apply (None: the settings' defaults)
+    series_id = Id(strict=False, load_default=None)
+
+    @validates("series_id")
+    def _series_exists(self, value, **kwargs):
+        """Refuse the id of no series."""
+        if value is not None and db.session.get(Series, value) is None:
+            raise ValidationError(UNKNOWN)
 
     @validates_schema
     def _times_in_order(self, data, **kwargs):

@@ -348,11 +348,5 @@ class Registration(Base):
 
 
 # the forum cycle's tables share this Base and refer to Event: imported last, so both are mapped
-from services.registration.cycle.models import (  # noqa: E402,F401
-    DecisionMeeting,
-    Milestone,
-    PlannedSlot,
-    PlanTheme,
-    Series,
-    YearPlan,
-)
+# whichever of the two modules is imported first
+from services.registration.cycle import models as cycle_models  # noqa: E402,F401

@@ -1,13 +1,15 @@
-"""Staff pages of events: the annual clock dashboard, the new-event form, publishing, the
-recording. Changing and cancelling a published event are in :mod:`staff_changes`."""
+"""Staff pages of events: the annual clock dashboard (each series' forums a year), the
+new-event form, publishing, the recording. Changing and cancelling a published event are in
+:mod:`staff_changes`."""
 
 import sqlalchemy as sa
-from flask import current_app, flash, request
+from flask import flash, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from services.registration import forms, operations, queries
-from services.registration.models import Event, EventStatus, db
+from services.registration import forms, operations, policy, queries
+from services.registration.cycle import clock, numbers, series
+from services.registration.models import Event, EventKind, EventStatus, db
 from services.registration.operations import PolicyViolation
 from services.registration.public import page
 from services.registration.staff_common import (
@@ -22,31 +24,45 @@ from shared.auth import current_staff
 from shared.db import utcnow
 
 
-def _policy_verdict(count):
-    """'below', 'within' or 'above' the policy's number of forums a year."""
-    if count < current_app.config["POLICY_FORUMS_PER_YEAR_MIN"]:
-        return "below"
-    return "above" if count > current_app.config["POLICY_FORUMS_PER_YEAR_MAX"] else "within"
+def _clock_rows(events):
+    """[(series or None, its Numbers, [(year, forums, verdict)])]: each series' forums published
+    or held per Helsinki year against its own range; forums without a series against the
+    settings'. A year shows when it has a forum (of any status) and, for active series, this one."""
+    per_year = clock.forums_per_year()
+    years = {}
+    for item in series.all_series():
+        years[item] = {clock.local_year(utcnow())} if item.active else set()
+    by_id = {item.id: item for item in years}
+    for series_id, year in per_year:
+        years.setdefault(by_id.get(series_id), set()).add(year)
+    for event in events:
+        if event.kind == EventKind.FORUM:
+            years.setdefault(by_id.get(event.series_id), set()).add(clock.local_year(event.starts_at))
+    rows = []
+    for item, found in years.items():
+        n = numbers.of_series(item)
+        counts = [(y, per_year.get((item.id if item else None, y), 0)) for y in sorted(found)]
+        rows.append((item, n, [(y, c, clock.verdict(c, n)) for y, c in counts]))
+    return [row for row in rows if row[2]]
 
 
 @secretary
 def list_events():
-    """The dashboard: forums per year against the policy, and every event with its counts."""
+    """The dashboard: each series' forums per year against its range, and every event with its
+    counts."""
     events = db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc())).all()
-    per_year = queries.forums_per_year()
-    years = sorted({utcnow().year, *per_year, *(e.year for e in events)})
-    clock = [(y, per_year.get(y, 0), _policy_verdict(per_year.get(y, 0))) for y in years]
-    return page("registration/staff/dashboard.html", events=events, clock=clock,
+    return page("registration/staff/dashboard.html", events=events, clock=_clock_rows(events),
                 counts=queries.counts_by_event([e.id for e in events]),
-                policy_min=current_app.config["POLICY_FORUMS_PER_YEAR_MIN"],
-                policy_max=current_app.config["POLICY_FORUMS_PER_YEAR_MAX"])
+                is_admin=current_staff().has_role("admin"))
 
 
 @secretary
 def create_event():
     """A new event (a draft until published)."""
     if request.method == "GET":
-        return event_form(None, {"kind": "forum", "theme": "budget", "onsite_capacity": 50})
+        default = series.first_active()
+        return event_form(None, {"kind": "forum", "theme": "budget", "onsite_capacity": 50,
+                                 "series_id": default.id if default else ""})
     try:
         data = load_event_form()
     except ValidationError as err:
@@ -66,7 +82,7 @@ def show_event(event_id):
 
 def _lead(event):
     """(whole days until the start, the policy's lead days, whether that is too little)."""
-    lead_days = current_app.config["POLICY_PUBLISH_LEAD_DAYS"]
+    lead_days = policy.lead_days(event)
     remaining = event.starts_at - utcnow()
     return remaining.days, lead_days, remaining.total_seconds() < lead_days * 86400
 
@@ -95,18 +111,18 @@ def publish_event(event_id):
         operations.publish(event, current_staff(), override_reason=reason or None)
     except PolicyViolation as exc:
         db.session.rollback()
-        return _publish_page(event, _publish_refusal(exc), 422)
+        return _publish_page(event, _publish_refusal(event, exc), 422)
     db.session.commit()
     flash(_("The event was published."), "success")
     return to_event(event)
 
 
-def _publish_refusal(exc):
+def _publish_refusal(event, exc):
     """The errors of a refused publication: an empty agenda, or too little lead time."""
     if str(exc) == "empty agenda":
         return {"agenda": [_("Add at least one agenda item first: the agenda is published with "
                              "the event.")]}
-    days = current_app.config["POLICY_PUBLISH_LEAD_DAYS"]
+    days = policy.lead_days(event)
     if current_staff().has_role("admin"):
         return {"override_reason": [_("Less than %(days)s days before the start: give the reason "
                                       "for publishing anyway.", days=days)]}
@@ -124,7 +140,7 @@ def set_recording(event_id):
     except ValidationError as err:
         return event_page(event, forms.form_errors(err.messages), request.form, 422)
     try:
-        operations.publish_recording(event, data["recording_url"])
+        operations.publish_recording(event, data["recording_url"], user=current_staff())
     except operations.NotHeld:
         db.session.rollback()
         return event_page(event, {"recording_url": [

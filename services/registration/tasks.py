@@ -8,6 +8,7 @@
 """
 
 from services.registration import memos, operations
+from services.registration.cycle import tasks as cycle_tasks  # noqa: F401 - registers them
 from services.registration.models import OutboxMessage, ProcessedMessage, db
 from shared import outbox
 from shared.celery import celery_app, periodic

@@ -19,12 +19,14 @@ ROUTES = {
     events.EVENT_PUBLISHED: events.RECEIVERS[events.EVENT_PUBLISHED],
     events.EVENT_CHANGED: events.RECEIVERS[events.EVENT_CHANGED],
     events.EVENT_CANCELLED: events.RECEIVERS[events.EVENT_CANCELLED],
+    events.FEEDBACK_WINDOW_OPENED: events.RECEIVERS[events.FEEDBACK_WINDOW_OPENED],
     events.FEEDBACK_WINDOW_CLOSED: events.RECEIVERS[events.FEEDBACK_WINDOW_CLOSED],
     events.MEMO_DRAFTED: events.RECEIVERS[events.MEMO_DRAFTED],
     events.MEMO_APPROVED: events.RECEIVERS[events.MEMO_APPROVED],
     events.MEMO_PUBLISHED: events.RECEIVERS[events.MEMO_PUBLISHED],
     events.MEMO_DELIVERED: events.RECEIVERS[events.MEMO_DELIVERED],
     events.MEMO_FOLLOW_UP_UPDATED: events.RECEIVERS[events.MEMO_FOLLOW_UP_UPDATED],
+    events.NEWSLETTER_SENT: events.RECEIVERS[events.NEWSLETTER_SENT],
 }
 
 #: topic -> the schema its payload must load in.
@@ -34,10 +36,12 @@ SCHEMAS = {
     events.EVENT_PUBLISHED: events.EventPublishedPayload,
     events.EVENT_CHANGED: events.EventChangedPayload,
     events.EVENT_CANCELLED: events.EventCancelledPayload,
+    events.FEEDBACK_WINDOW_OPENED: events.WindowOpenedPayload,
     events.FEEDBACK_WINDOW_CLOSED: events.WindowClosedPayload,
     events.MEMO_DRAFTED: events.MemoDraftedPayload,
     events.MEMO_APPROVED: events.MemoApprovedPayload,
     events.MEMO_PUBLISHED: events.MemoPublishedPayload,
     events.MEMO_DELIVERED: events.MemoDeliveredPayload,
     events.MEMO_FOLLOW_UP_UPDATED: events.MemoFollowUpUpdatedPayload,
+    events.NEWSLETTER_SENT: events.NewsletterSentPayload,
 }

@@ -17,6 +17,9 @@ EVENT_CANCELLED = "event.cancelled"
 #: A forum's last topic closed for comments: the memo can be drafted from its approved comments.
 FEEDBACK_WINDOW_CLOSED = "feedback.window_closed"
 
+#: A forum's topics opened for comments (at its start); sent once per forum.
+FEEDBACK_WINDOW_OPENED = "feedback.window_opened"
+
 #: A memo was drafted from a forum's discussion and approved comments.
 MEMO_DRAFTED = "memo.drafted"
 
@@ -32,18 +35,26 @@ MEMO_DELIVERED = "memo.delivered"
 #: A secretary updated a published memo's follow-up: notify tells the publication's recipients.
 MEMO_FOLLOW_UP_UPDATED = "memo.follow_up_updated"
 
+#: A newsletter campaign finished sending; it names the forums whose announcement it carried.
+NEWSLETTER_SENT = "notify.newsletter_sent"
+
 #: topic -> receiving task names. Receivers are added here as their services learn to listen.
 RECEIVERS = {
     EVENT_PUBLISHED: ("feedback.sync_topics", "notify.announce_event", "memo.sync_forum"),
-    EVENT_CHANGED: ("feedback.follow_event_change", "notify.follow_event_change"),
-    EVENT_CANCELLED: ("feedback.close_cancelled_forum", "notify.withdraw_cancelled_forum"),
-    FEEDBACK_WINDOW_CLOSED: ("memo.draft_from_feedback",),
-    MEMO_DRAFTED: (),  # registration's milestones will listen
-    MEMO_APPROVED: (),  # registration's milestones will listen
+    EVENT_CHANGED: ("feedback.follow_event_change", "notify.follow_event_change",
+                    "memo.follow_event_change"),
+    EVENT_CANCELLED: ("feedback.close_cancelled_forum", "notify.withdraw_cancelled_forum",
+                      "memo.close_cancelled_forum"),
+    FEEDBACK_WINDOW_OPENED: ("registration.milestone_from_window_opened",),
+    FEEDBACK_WINDOW_CLOSED: ("memo.draft_from_feedback",
+                             "registration.milestone_from_window_closed"),
+    MEMO_DRAFTED: ("registration.milestone_from_memo_drafted",),
+    MEMO_APPROVED: ("registration.milestone_from_memo_approved",),
     MEMO_PUBLISHED: ("notify.announce_memo", "notify.deliver_memo", "registration.link_memo",
-                     "feedback.link_memo"),
-    MEMO_DELIVERED: ("memo.record_delivery",),
+                     "feedback.link_memo", "registration.milestone_from_memo_published"),
+    MEMO_DELIVERED: ("memo.record_delivery", "registration.milestone_from_memo_delivered"),
     MEMO_FOLLOW_UP_UPDATED: ("notify.send_follow_up_update",),
+    NEWSLETTER_SENT: ("registration.milestone_from_newsletter_sent",),
 }
 
 
@@ -60,8 +71,42 @@ class AgendaItemPayload(Schema):
     material_urls = fields.List(fields.Url(require_tld=False), load_default=list)
 
 
+class SeriesRecipientPayload(Schema):
+    """A series' default memo recipient (a board, the regional government, another body)."""
+
+    name = fields.String(load_default="")
+    email = fields.Email(required=True)
+    kind = fields.String(load_default="other", validate=validate.OneOf(
+        ["board", "regional_government", "other"]))
+
+
+class SeriesPartnerPayload(Schema):
+    """A series' communication partner, emailed each announcement and memo."""
+
+    name = fields.String(load_default="")
+    email = fields.Email(required=True)
+
+
+class SeriesPayload(Schema):
+    """The forum's series as the other services need it: its numbers and who it reaches."""
+
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    working_body = fields.String(load_default="")
+    #: notify's interest code the announcements go to; "" = every subscriber
+    newsletter_segment = fields.String(load_default="")
+    comment_window_days = fields.Integer(required=True, validate=validate.Range(min=0))
+    recording_visible_days = fields.Integer(required=True, validate=validate.Range(min=0))
+    memo_recipients = fields.List(fields.Nested(SeriesRecipientPayload), load_default=list)
+    partners = fields.List(fields.Nested(SeriesPartnerPayload), load_default=list)
+
+
 class EventPublishedPayload(Payload):
-    """What feedback needs for its topics and notify for its announcements."""
+    """What feedback needs for its topics, notify for its announcements and memo for its copy.
+
+    ``series`` is None for an event without a series (and from older senders): receivers then
+    use the settings' policy numbers and no partners.
+    """
 
     event_id = fields.Integer(required=True)
     kind = fields.String(required=True)
@@ -73,6 +118,7 @@ class EventPublishedPayload(Payload):
     agenda = fields.List(fields.Nested(AgendaItemPayload), load_default=list)
     #: when the forum's recording was published (it is announced again then), or None
     recording_published_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    series = fields.Nested(SeriesPayload, load_default=None, allow_none=True)
 
 
 class EventChangedPayload(Payload):
@@ -135,6 +181,15 @@ class WindowClosedPayload(Payload):
     closed_at = fields.AwareDateTime(required=True)
     comments_url = fields.Url(require_tld=False, required=True)
     topics = fields.List(fields.Nested(ClosedTopicPayload), required=True)
+
+
+class WindowOpenedPayload(Payload):
+    """A forum's comment windows opened: registration records its "comments open" milestone."""
+
+    event_id = fields.Integer(required=True)
+    opened_at = fields.AwareDateTime(required=True)
+    #: how many topics (agenda items) opened
+    topics = fields.Integer(required=True, validate=validate.Range(min=0))
 
 
 class MemoDraftedPayload(Payload):
@@ -215,3 +270,16 @@ class MemoFollowUpUpdatedPayload(Payload):
     url = fields.Url(require_tld=False, required=True)
     #: the memo's language; None: the default language
     locale = fields.String(load_default=None, allow_none=True)
+
+
+class NewsletterSentPayload(Payload):
+    """A newsletter finished sending: registration records the "announced in a newsletter"
+    milestone of each forum in ``event_ids`` (the forums whose announcement it carried)."""
+
+    campaign_id = fields.Integer(required=True)
+    #: the newsletter's Finnish subject
+    subject = fields.String(required=True)
+    finished_at = fields.AwareDateTime(required=True)
+    event_ids = fields.List(fields.Integer(), required=True)
+    #: how many subscribers it was sent to
+    recipients = fields.Integer(required=True, validate=validate.Range(min=0))

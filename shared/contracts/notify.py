@@ -33,6 +33,9 @@ TEMPLATES = (
     "memo_review_reminder",
     "memo_published",
     "memo_follow_up",
+    "milestone_due",
+    "milestone_late",
+    "forum_announced_partner",
 )
 
 

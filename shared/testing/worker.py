@@ -34,16 +34,23 @@ def worker_environment(settings, instance_dir):
     return env
 
 
+def _command(clock, *args):
+    """``foorumi ARGS`` as a command line; under ``clock`` (a SimulatedClock) if given."""
+    if clock is not None:
+        return clock.argv("foorumi.cli", *args)
+    return [sys.executable, "-m", "foorumi.cli", *args]
+
+
 class WorkerProcess:
     """One ``foorumi worker`` subprocess on the broker of ``settings``."""
 
-    def __init__(self, settings, folder, pool="threads", concurrency=2, queues=None):
+    def __init__(self, settings, folder, pool="threads", concurrency=2, queues=None, clock=None):
         self.broker_url = settings["BROKER_URL"]
         self.env = worker_environment(settings, folder / "instance")
         self.log_path = folder / f"worker-{pool}-{id(self)}.log"
-        self.argv = [sys.executable, "-m", "foorumi.cli", "worker", "--pool", pool,
-                     "--concurrency", str(concurrency),
-                     "--queues", queues or ",".join(config.SERVICES)]
+        args = ("worker", "--pool", pool, "--concurrency", str(concurrency),
+                "--queues", queues or ",".join(config.SERVICES))
+        self.argv = _command(clock, *args)
         self.process = None
 
     def start(self, timeout=START_TIMEOUT):
@@ -104,17 +111,17 @@ class WorkerProcess:
 class BeatProcess:
     """``foorumi beat`` in a subprocess on the test's settings, killed at the end."""
 
-    def __init__(self, settings, folder):
+    def __init__(self, settings, folder, clock=None):
         self.env = worker_environment(settings, folder / "instance")
         self.log_path = folder / f"beat-{id(self)}.log"
+        self.argv = _command(clock, "beat", "--loglevel", "WARNING")
         self.process = None
 
     def start(self):
         """Start beat (it answers nothing: the tests wait on what its ticks cause)."""
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own command line
-                [sys.executable, "-m", "foorumi.cli", "beat", "--loglevel", "WARNING"],
-                env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                self.argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         return self
 

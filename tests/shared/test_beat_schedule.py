@@ -12,6 +12,7 @@ from shared.celery import _beat_schedule, celery_app
 #: task name -> seconds between runs (None: the interval comes from a setting, checked below)
 EXPECTED = {
     "registration.send_reminders": 300,
+    "registration.advance_cycle": 300,
     "feedback.expire_comments": 900,
     "feedback.close_windows": 900,
     "feedback.send_moderation_digest": 3600,

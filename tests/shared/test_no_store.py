@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from shared.testing.fixtures import login_as
 from tests.notify.newsletters import add_subscriber, confirm_token
+from tests.notify.test_forums import registration_api  # noqa: F401 - a fixture
 from tests.registration.builders import (
     add_event,
     add_registration,
@@ -108,11 +109,15 @@ SETUP = {"registration": _registration, "feedback": _feedback, "notify": _notify
 
 
 @pytest.fixture
-def visit(make_app):
-    """``visit(service, path)``: (anonymous answer, logged-in admin's answer) of the filled path."""
+def visit(make_app, registration_api):  # noqa: F811 - the fixture imported above
+    """``visit(service, path)``: (anonymous answer, logged-in admin's answer) of the filled path.
+
+    notify reads the plan's milestones from a registration API served over HTTP.
+    """
 
     def get(service, path):
-        app = make_app(service)
+        app = make_app(service, **({"REGISTRATION_API_URL": registration_api[1]}
+                                   if service == "notify" else {}))
         staff = english(app)
         login_as(app, staff, "admin")
         values = SETUP[service](app, staff) if service in SETUP else {}

@@ -27,8 +27,17 @@ class Forum(Base):
     place: Mapped[str] = mapped_column(sa.String(300), default="")
     #: the event's public page
     url: Mapped[str] = mapped_column(sa.String(500))
-    #: when the newest applied ``event.published`` happened (an older, late message is ignored)
+    #: when the newest applied ``event.published`` or ``event.changed`` happened (an older,
+    #: late message is ignored)
     announced_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: the series' default memo recipients, [{"name", "email", "kind"}] (kind: board,
+    #: regional_government, other); empty: the recipient list's active entries
+    memo_recipients: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: the series' communication partners, [{"name", "email"}]: each published memo goes to them
+    partners: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: when registration cancelled it (``event.cancelled``): no memo is drafted from it, and
+    #: later announcements of it change nothing
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     agenda_items: Mapped[list["AgendaItem"]] = relationship(

@@ -6,12 +6,18 @@ has its own blueprint module. :func:`register` attaches their page blueprints;
 with its own in one OpenAPI document.
 """
 
+from services.registration.cycle import api as milestones_api
+from services.registration.cycle import api_compliance, pages, staff_compliance, staff_statistics
+
 
 def register(app):
     """Attach the cycle's page blueprints to the registration ``app``."""
     # each part adds its own line here, e.g.: from services.registration.cycle import X; X.register(app)
+    pages.register(app)
+    staff_compliance.register(app)
+    staff_statistics.register(app)
 
 
 def api_blueprints():
     """The cycle's flask-smorest blueprints (each part adds its own)."""
-    return []
+    return [milestones_api.blp, api_compliance.blp]
