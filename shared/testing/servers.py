@@ -26,9 +26,10 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from shared.testing.databases import COMPONENTS
+from shared.testing.process import ROOT, ChildProcess
 from shared.testing.smtp import free_port
 from shared.testing.waiting import wait_until
-from shared.testing.worker import ROOT, worker_environment
+from shared.testing.worker import worker_environment
 
 PG_VERSION = os.environ.get("FOORUMI_TEST_PG_VERSION", "15")
 BIN = Path(sys.executable).parent
@@ -200,12 +201,15 @@ def _children(pid):
     return found
 
 
-class Gunicorn:
+class Gunicorn(ChildProcess):
     """One service under gunicorn, as docker-compose.yml runs it, on the test's settings.
 
     ``service`` is ``registration``, ``feedback``, ``memo``, ``notify`` or ``portal``.
     ``base`` is the URL the service answers under (its ``SCRIPT_NAME`` included).
     """
+
+    name = "gunicorn"
+    stop_timeout = 20.0
 
     def __init__(self, service, settings, folder, workers=2, threads=1, timeout=None, extra=()):
         self.service = service
@@ -213,13 +217,12 @@ class Gunicorn:
         self.folder = Path(folder)
         module = "foorumi.wsgi:app" if service == "portal" else f"services.{service}.wsgi:app"
         self.script_name = "" if service == "portal" else f"/{service}"
-        self.env = worker_environment(settings, self.folder / "instance")
-        self.env["SCRIPT_NAME"] = self.script_name
-        self.argv = [str(BIN / "gunicorn"), "--no-control-socket", "--bind",
-                     f"127.0.0.1:{self.port}", "--workers", str(workers), "--threads", str(threads),
-                     *(["--timeout", str(timeout)] if timeout else []), *extra, module]
-        self.log_path = self.folder / f"gunicorn-{service}-{self.port}.log"
-        self.process = None
+        env = worker_environment(settings, self.folder / "instance")
+        env["SCRIPT_NAME"] = self.script_name
+        argv = [str(BIN / "gunicorn"), "--no-control-socket", "--bind",
+                f"127.0.0.1:{self.port}", "--workers", str(workers), "--threads", str(threads),
+                *(["--timeout", str(timeout)] if timeout else []), *extra, module]
+        super().__init__(argv, env, self.folder / f"gunicorn-{service}-{self.port}.log")
 
     @property
     def base(self):
@@ -228,24 +231,10 @@ class Gunicorn:
 
     def start(self, timeout=60.0):
         """Start gunicorn and wait until the service answers its root page."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own command line
-                self.argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
-        try:
-            wait_until(self._up_or_dead, timeout=timeout, interval=0.2, message="gunicorn up")
-        except AssertionError as exc:
-            self.stop()
-            raise AssertionError(f"{exc}\n--- gunicorn output ---\n{self.output()}") from None
-        if self.process.poll() is not None:
-            raise AssertionError(f"gunicorn exited at start:\n{self.output()}")
-        return self
+        return self.launch().wait_ready(self._up, timeout)
 
-    def _up_or_dead(self):
-        """True once the root page answers below 500, or once gunicorn has exited."""
-        if self.process.poll() is not None:
-            return True
+    def _up(self):
+        """True once the root page answers below 500."""
         try:
             return requests.get(self.base + "/", timeout=2).status_code < 500
         except requests.RequestException:
@@ -254,27 +243,3 @@ class Gunicorn:
     def worker_pids(self):
         """The pids of gunicorn's workers right now."""
         return _children(self.process.pid)
-
-    def output(self):
-        """What gunicorn wrote so far."""
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def stop(self):
-        """Stop gunicorn (TERM, then KILL at a deadline)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=20)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()

@@ -6,19 +6,14 @@ test's settings (databases, broker, SMTP port), answers ``ping`` once it consume
 shown when it fails to start.
 """
 
-import contextlib
 import os
-import signal
-import subprocess
 import sys
-from pathlib import Path
 
 from celery import Celery
 
 from shared import config
-from shared.testing.waiting import wait_until
+from shared.testing.process import ROOT, ChildProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 
@@ -41,37 +36,22 @@ def _command(clock, *args):
     return [sys.executable, "-m", "foorumi.cli", *args]
 
 
-class WorkerProcess:
+class WorkerProcess(ChildProcess):
     """One ``foorumi worker`` subprocess on the broker of ``settings``."""
+
+    name = "worker"
+    stop_timeout = STOP_TIMEOUT
 
     def __init__(self, settings, folder, pool="threads", concurrency=2, queues=None, clock=None):
         self.broker_url = settings["BROKER_URL"]
-        self.env = worker_environment(settings, folder / "instance")
-        self.log_path = folder / f"worker-{pool}-{id(self)}.log"
         args = ("worker", "--pool", pool, "--concurrency", str(concurrency),
                 "--queues", queues or ",".join(config.SERVICES))
-        self.argv = _command(clock, *args)
-        self.process = None
+        super().__init__(_command(clock, *args), worker_environment(settings, folder / "instance"),
+                         folder / f"worker-{pool}-{id(self)}.log")
 
     def start(self, timeout=START_TIMEOUT):
         """Start the worker and wait until it answers a ping; fail with its output if not."""
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own command line
-                self.argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            wait_until(self._ready_or_dead, timeout=timeout, interval=0.2, message="worker ping")
-        except AssertionError as exc:
-            self.stop()
-            raise AssertionError(f"{exc}\n--- worker output ---\n{self.output()}") from None
-        if self.process.poll() is not None:
-            raise AssertionError(f"worker exited at start:\n{self.output()}")
-        return self
-
-    def _ready_or_dead(self):
-        """True once the worker answers a ping, or once it has exited."""
-        return self.process.poll() is not None or bool(self.ping())
+        return self.launch().wait_ready(lambda: bool(self.ping()), timeout)
 
     def ping(self, timeout=0.5):
         """The workers' ping replies on our broker (an empty list if none answered)."""
@@ -83,58 +63,21 @@ class WorkerProcess:
         finally:
             app.close()
 
-    def output(self):
-        """What the worker wrote so far."""
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
 
-    def stop(self):
-        """Ask the worker (and its pool's children) to stop; kill them at the deadline."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self._kill_group()
-            self.process.wait(timeout=STOP_TIMEOUT)
-        self._kill_group()  # a pool child left behind by its parent
-
-    def _kill_group(self):
-        """Kill what is left of the session the worker was started in."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-
-
-class BeatProcess:
+class BeatProcess(ChildProcess):
     """``foorumi beat`` in a subprocess on the test's settings, killed at the end."""
 
+    name = "beat"
+
     def __init__(self, settings, folder, clock=None):
-        self.env = worker_environment(settings, folder / "instance")
-        self.log_path = folder / f"beat-{id(self)}.log"
-        self.argv = _command(clock, "beat", "--loglevel", "WARNING")
-        self.process = None
+        super().__init__(_command(clock, "beat", "--loglevel", "WARNING"),
+                         worker_environment(settings, folder / "instance"),
+                         folder / f"beat-{id(self)}.log")
 
     def start(self):
         """Start beat (it answers nothing: the tests wait on what its ticks cause)."""
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own command line
-                self.argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
-        return self
-
-    def output(self):
-        """What beat wrote so far."""
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
+        return self.launch()
 
     def stop(self):
         """Kill beat and whatever it started."""
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        self.kill()
