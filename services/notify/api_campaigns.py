@@ -46,6 +46,20 @@ class CampaignOutSchema(Schema):
     created_by = fields.String()
     approved_by = fields.String(allow_none=True)
     pause_reason = fields.String(allow_none=True)
+    review = fields.Method("_review", allow_none=True, metadata={
+        "description": "set when a forum the newsletter mentions changed or was cancelled after "
+                       "it was written (it was taken off the schedule): check it before sending"})
+
+    def _review(self, campaign):
+        """The review flag (what happened to which forum, and whether notify updated its own
+        date line), or None."""
+        if campaign.review_kind is None:
+            return None
+        return {"kind": campaign.review_kind, "flagged_at": campaign.review_flagged_at.isoformat()
+                if campaign.review_flagged_at else None, "event_id": campaign.review_event_id,
+                "forum_title": campaign.review_forum_title,
+                "changed": list(campaign.review_changes or []), "reason": campaign.review_reason,
+                "generated_text_updated": bool(campaign.review_block_updated)}
 
 
 class SendSchema(Schema):

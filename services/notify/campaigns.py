@@ -3,12 +3,14 @@
 Flush only; the caller commits. The sending itself is :mod:`services.notify.delivery`. Status:
 DRAFT -> (AWAITING_APPROVAL, when NEWSLETTER_APPROVAL_REQUIRED) -> SCHEDULED (``scheduled_at`` in
 the database; beat starts it when due) -> SENDING <-> PAUSED -> SENT. A second approver must be
-someone else than the author.
+someone else than the author. A campaign flagged because its forum changed
+(:mod:`campaign_review`) is cleared when the staff save it or send/schedule it again.
 """
 
 import sqlalchemy as sa
 from flask import current_app
 
+from services.notify import campaign_review
 from services.notify.models import Campaign, CampaignStatus, Delivery, DeliveryStatus, db
 from services.notify.schemas import campaign_content
 from shared.db import utcnow
@@ -53,6 +55,7 @@ def update(campaign, data):
     campaign.segment = _segment(data)
     campaign.status = CampaignStatus.DRAFT
     campaign.approved_by = None
+    campaign_review.clear(campaign)
     db.session.flush()
     return campaign
 
@@ -69,6 +72,7 @@ def request_send(campaign, at=None, now=None):
     campaign.scheduled_at = at or now or utcnow()
     needs_approval = approval_required() and not campaign.approved_by
     campaign.status = CampaignStatus.AWAITING_APPROVAL if needs_approval else CampaignStatus.SCHEDULED
+    campaign_review.clear(campaign)
     db.session.flush()
     return campaign
 

@@ -6,13 +6,17 @@
   (targeted sessions are never announced in public).
 * ``event.changed`` otherwise: the plan row and the feed item follow the new time and title.
 
-A message older than the newest change applied (``PlannedForum.changed_at``) changes nothing;
-the consumer's dedupe makes a redelivery a no-op. Flush only.
+Newsletters that mention the forum and have not gone out yet are taken off the schedule and
+flagged for the communications staff, who are emailed (:mod:`campaign_review`): on a change, on
+the change into a targeted session, and on the cancellation (once, by the message that cancels).
+
+A message older than the newest change applied (``PlannedForum.changed_at``) changes nothing,
+newsletters included; the consumer's dedupe makes a redelivery a no-op. Flush only.
 """
 
 from flask_babel import force_locale, gettext
 
-from services.notify import announcements
+from services.notify import announcements, campaign_review
 from services.notify.models import PlannedForum, db
 from shared.mail import format_period
 
@@ -36,6 +40,7 @@ def cancel(data):
     forum = _forum(data) or _new_row(data)
     if forum.cancelled_at is None:
         forum.cancelled_at, forum.cancel_reason = data["cancelled_at"], data["reason"]
+        campaign_review.forum_cancelled(data)
     announcement = announcements.event_announcement(data["event_id"])
     if announcement is not None and announcement.withdrawn_at is None:
         with force_locale(FEED_LOCALE):
@@ -62,12 +67,17 @@ def follow(data):
     Returns the plan row, or None when the message was ignored (unknown, cancelled, stale).
     """
     forum = _forum(data)
-    if forum is None or forum.cancelled_at is not None or (
+    if forum is None:  # not announced here (yet): a newsletter naming its URL is still stopped
+        campaign_review.forum_changed(data, None)
+        return None
+    if forum.cancelled_at is not None or (
             forum.changed_at and data["occurred_at"] < forum.changed_at):
         return None
+    before = _facts(forum)
     forum.changed_at = data["occurred_at"]
     if data["kind"] != announcements.PUBLIC_KIND:
         announcements.withdraw(forum.id, data["occurred_at"])
+        campaign_review.forum_changed(data, before)
         return forum
     forum.title, forum.url = data["title"][:200], data["url"][:500]
     forum.starts_at, forum.ends_at = data["starts_at"], data["ends_at"]
@@ -75,8 +85,16 @@ def follow(data):
     if announcement is not None:
         announcement.title = data["title"][:300]
         announcement.summary = _moved_summary(announcement.summary, data)
+    campaign_review.forum_changed(data, before)
     db.session.flush()
     return forum
+
+
+def _facts(forum):
+    """What notify knew of the forum before this change (its newsletters were written from it)."""
+    announcement = announcements.event_announcement(forum.id)
+    title = announcement.title if announcement is not None else forum.title
+    return campaign_review.Facts(title, forum.starts_at, forum.ends_at, forum.url)
 
 
 def _moved_summary(summary, data):

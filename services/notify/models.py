@@ -150,6 +150,21 @@ class Campaign(Base):
     resumed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     #: the last time a sending lane worked on it; a stale one means the lanes died
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: a forum it mentions changed (``changed``), became a targeted session (``targeted``) or was
+    #: cancelled (``cancelled``) after it was written: the staff must check it (:mod:`campaign_review`);
+    #: None when there is nothing to check. Cleared when the staff save or reschedule it.
+    review_kind: Mapped[str | None] = mapped_column(sa.String(20), default=None)
+    #: when the flag was raised (the newest change's arrival)
+    review_flagged_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: the forum (registration's event id) and its title as the change gave it
+    review_event_id: Mapped[int | None] = mapped_column(default=None)
+    review_forum_title: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+    #: what changed (the contract's field names: ``starts_at``, ``venue``, ...); [] for a cancellation
+    review_changes: Mapped[list | None] = mapped_column(sa.JSON, default=None)
+    #: the staff member's reason for the change or the cancellation, as registration gave it
+    review_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    #: notify replaced the date line it had generated itself with the new one
+    review_block_updated: Mapped[bool] = mapped_column(default=False)
 
 
 class DeliveryStatus(enum.StrEnum):

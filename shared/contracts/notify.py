@@ -28,6 +28,7 @@ TEMPLATES = (
     "moderation_digest",
     "newsletter_confirm",
     "newsletter_paused",
+    "newsletter_needs_review",
     "memo_drafted",
     "memo_review_requested",
     "memo_review_reminder",
