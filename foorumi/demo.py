@@ -116,9 +116,14 @@ def api_answers(payloads):
     return answers
 
 
-def hand_on_published_memos():
-    """Deliver memo's ``memo.published`` messages to each receiver's own consumer but notify's
-    delivery (the memo demo recorded its deliveries and marked the messages relayed).
+#: memo's messages the demo hands on (in the order they were written) to each receiver but notify
+MEMO_TOPICS = ("memo.drafted", "memo.approved", "memo.published")
+
+
+def hand_on_memo_messages():
+    """Deliver memo's ``memo.drafted``, ``memo.approved`` and ``memo.published`` messages to each
+    receiver's own consumer but notify's delivery (the memo demo recorded its deliveries and
+    marked the messages relayed): registration's milestones, the forum's memo link.
 
     Each consumer records the message id, so running it again changes nothing.
     """
@@ -127,20 +132,58 @@ def hand_on_published_memos():
     from services import memo
     from services.memo.models import OutboxMessage, db
     from shared.celery import celery_app
-    from shared.contracts import ROUTES, events
+    from shared.contracts import ROUTES
 
     with memo.create_app().app_context():
-        payloads = list(db.session.scalars(sa.select(OutboxMessage.payload).where(
-            OutboxMessage.topic == events.MEMO_PUBLISHED).order_by(OutboxMessage.id)))
-    for consumer in ROUTES[events.MEMO_PUBLISHED]:
-        service = consumer.split(".")[0]
-        if consumer == "notify.deliver_memo" or not payloads:
-            continue
-        import_module(f"services.{service}.tasks")
-        with import_module(f"services.{service}").create_app().app_context():
-            for payload in payloads:
+        messages = db.session.execute(sa.select(OutboxMessage.topic, OutboxMessage.payload).where(
+            OutboxMessage.topic.in_(MEMO_TOPICS)).order_by(OutboxMessage.id)).all()
+    for topic, payload in messages:
+        for consumer in ROUTES[topic]:
+            if consumer == "notify.deliver_memo":
+                continue
+            service = consumer.split(".")[0]
+            import_module(f"services.{service}.tasks")
+            with import_module(f"services.{service}").create_app().app_context():
                 celery_app.tasks[consumer].run(payload)
-            import_module(f"services.{service}.models").db.session.commit()
+                import_module(f"services.{service}.models").db.session.commit()
+
+
+def run_clock_once():
+    """Run once what beat runs on the clock, so the first look needs no wait: feedback opens and
+    closes the demo forums' comment windows (its messages go out when the worker starts), and
+    registration moves its forums through their milestones."""
+    from services import feedback, registration
+    from services.feedback import tasks as feedback_tasks
+    from services.registration.cycle import tasks as cycle_tasks
+
+    with feedback.create_app().app_context():
+        feedback_tasks.close_windows()
+    with registration.create_app().app_context():
+        cycle_tasks.advance_cycle()
+
+
+def hand_on_deliveries():
+    """Tell registration's milestones of the deliveries the memo demo recorded as sent, as
+    notify's ``memo.delivered`` would have (the demo sent no email). The message ids are made
+    from the delivery's id, so running it again changes nothing."""
+    import uuid
+
+    from services import memo, registration
+    from services.memo.models import Delivery, DeliveryStatus, db
+    from services.registration.cycle import tasks as cycle_tasks
+    from shared.db import utcnow
+
+    with memo.create_app().app_context():
+        rows = db.session.execute(sa.select(
+            Delivery.id, Delivery.memo_id, Delivery.publication_id, Delivery.email,
+            Delivery.reported_at).where(Delivery.status == DeliveryStatus.SENT)
+            .order_by(Delivery.id)).all()
+    with registration.create_app().app_context():
+        for delivery_id, memo_id, publication_id, email, reported_at in rows:
+            cycle_tasks.milestone_from_memo_delivered({
+                "message_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo-delivery-{delivery_id}")),
+                "occurred_at": (reported_at or utcnow()).isoformat(), "memo_id": memo_id,
+                "publication_id": publication_id, "email": email, "status": "sent"})
 
 
 def print_logins(rows, public_url):
@@ -164,7 +207,9 @@ def seed(now=None):
     comments = seed_receiver("feedback", payloads, now)
     newsletters = seed_receiver("notify", payloads, now)
     memos = seed_receiver("memo", payloads, now, answers=api_answers(payloads))
-    hand_on_published_memos()
+    hand_on_memo_messages()
+    hand_on_deliveries()
+    run_clock_once()
     for key, value in {**summary, **comments, **newsletters, **memos}.items():
         print(f"foorumi: demo {key}: {value}")
     print_logins(rows, settings["PUBLIC_URL"].rstrip("/"))

@@ -145,6 +145,10 @@ DEFAULTS = {
     # how often beat moves forums through their milestones (held, registration closed, the
     # recording expired) and emails the responsible roles
     "CYCLE_TICK_SECONDS": 300.0,
+    # the participation statistics read the comment counts from feedback's JSON API (empty:
+    # PUBLIC_URL's /feedback); a page waits this long for it, then says the figures are missing
+    "FEEDBACK_API_URL": "",
+    "STATISTICS_API_TIMEOUT_SECONDS": 3.0,
     # -- registration
     "REMINDER_HOURS_BEFORE": 24,
     # how often beat looks in the database for reminders that are due (never broker ETAs)

@@ -1,7 +1,8 @@
 """The feedback service's JSON API under /api/v1, described by OpenAPI at /api/v1/openapi.json.
 
-Public endpoints: forums and topics, approved comments with their approved replies, posting a
-comment or reply (202 ``{"status": "awaiting_confirmation"}``: it is published only after the
+Public endpoints: forums and topics, approved comments with their approved replies, each forum's
+comments counted by status (aggregates only, for registration's statistics), posting a comment or
+reply (202 ``{"status": "awaiting_confirmation"}``: it is published only after the
 emailed confirmation and a moderator's approval) and reporting a visible comment. Errors keep the
 suite's format (``{"code", "message", "errors": {field: [messages]}}``) in the request's language.
 """
@@ -11,11 +12,14 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
-from services.feedback import comments, queries, topics
+from services.feedback import comments, counts, queries, topics
 from services.feedback.limits import limiter
 from services.feedback.models import db
 from services.feedback.schemas import (
     AcceptedSchema,
+    CommentCountsListSchema,
+    CommentCountsQuery,
+    CommentCountsSchema,
     CommentSchema,
     ErrorSchema,
     ForumCommentsSchema,
@@ -33,6 +37,7 @@ from shared.web.security import csrf
 
 #: a field only bots fill in; a body carrying it is answered like any other and dropped
 HONEYPOT = "website"
+NO_SUCH_FORUM = _l("There is no forum with this id.")
 AWAITING = _l("Thank you. We have emailed you a link to confirm your comment; after that a "
               "moderator checks it before it is published.")
 
@@ -90,6 +95,30 @@ def list_forum_comments(forum_id):
     """A forum's topics with their approved comments and replies (the memo is drafted from it)."""
     forum = queries.public_forum(forum_id) or abort(404)
     return jsonify(ForumCommentsSchema().dump(forum))
+
+
+@blp.route("/forums/<int:forum_id>/comment-counts")
+@blp.response(200, CommentCountsSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="A forum feedback does not know")
+def show_comment_counts(forum_id):
+    """A forum's comments and replies counted by status, reported and flagged (numbers only)."""
+    found = counts.of_forum(forum_id)
+    if found is None:
+        return error_response(404, NO_SUCH_FORUM, errors={"forum_id": [str(NO_SUCH_FORUM)]})
+    return jsonify(CommentCountsSchema().dump(found))
+
+
+@blp.route("/comment-counts")
+@blp.arguments(CommentCountsQuery, location="query", as_kwargs=True)
+@blp.response(200, CommentCountsListSchema)
+@blp.alt_response(422, schema=ErrorSchema, description="Missing, bad or too many ids")
+def list_comment_counts(forum_ids):
+    """The comment counts of several forums (a year's), in the order asked; two SQL statements
+    however many forums."""
+    found = counts.of_forums(forum_ids)
+    return jsonify(CommentCountsListSchema().dump({
+        "forums": [found[i] for i in forum_ids if i in found],
+        "unknown_forum_ids": [i for i in forum_ids if i not in found]}))
 
 
 @blp.route("/topics/<int:topic_id>")

@@ -11,16 +11,19 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.feedback import links, queries, topics
-from services.feedback.models import ReportReason
+from services.feedback.models import CommentStatus, ReportReason
 from shared.validators import BusinessId
 from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
-from shared.web.fields import EmailAddress, Text
+from shared.web.fields import ID_MAX, EmailAddress, Text
 from shared.web.text import markdown
 
 #: the longest comment text, in characters (Markdown source)
 COMMENT_MAX = 5000
 SHORT_TEXT_MAX = 200
 DETAILS_MAX = 2000
+#: the most forums one comment-counts request may ask about
+FORUM_IDS_MAX = 100
+BAD_FORUM_IDS = _l("Give the forum ids as whole numbers separated by commas.")
 
 
 class OptionalBusinessId(fields.String):
@@ -147,3 +150,48 @@ class ForumCommentsSchema(ForumSchema):
         "description": "when the forum's last topic closed (null while comments are open)"})
     topics = fields.Function(
         lambda forum: TopicCommentsSchema(many=True).dump(topics.live(forum)))
+
+
+class ForumIds(fields.String):
+    """A comma-separated list of forum ids (``1,2,3``): each from 1 to ID_MAX, at most
+    FORUM_IDS_MAX of them, loaded as a list without repeats in the order given."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """The ids; ValidationError for anything else."""
+        parts = [p.strip() for p in super()._deserialize(value, attr, data, **kwargs).split(",")]
+        if not all(p.isascii() and p.isdigit() and len(p) <= 10 and 0 < int(p) <= ID_MAX
+                   for p in parts):
+            raise ValidationError([BAD_FORUM_IDS])
+        ids = list(dict.fromkeys(int(p) for p in parts))
+        if len(ids) > FORUM_IDS_MAX:
+            raise ValidationError([_l("Ask for at most {max} forums at a time.").format(
+                max=FORUM_IDS_MAX)])
+        return ids
+
+
+class CommentCountsQuery(Schema):
+    """The query of ``GET /comment-counts``: which forums."""
+
+    forum_ids = ForumIds(required=True, metadata={
+        "description": f"forum (event) ids separated by commas, at most {FORUM_IDS_MAX}"})
+
+
+class CommentCountsSchema(Schema):
+    """A forum's comments counted: by status, reported, flagged. Numbers only."""
+
+    forum_id = fields.Integer()
+    total = fields.Integer(metadata={"description": "every comment and reply of the forum"})
+    by_status = fields.Dict(keys=fields.String(metadata={
+        "enum": [s.value for s in CommentStatus]}), values=fields.Integer(), metadata={
+        "description": "comments and replies per status, every status present (0 for none)"})
+    reported = fields.Integer(metadata={"description": "comments reported at least once"})
+    personal_data_flagged = fields.Integer(metadata={
+        "description": "comments whose text looked like it held personal data"})
+
+
+class CommentCountsListSchema(Schema):
+    """The counts of the forums asked about that feedback knows, and the ids it does not."""
+
+    forums = fields.List(fields.Nested(CommentCountsSchema))
+    unknown_forum_ids = fields.List(fields.Integer(), metadata={
+        "description": "asked-about ids of no forum feedback knows (no topics were published)"})

@@ -17,7 +17,6 @@ THEMES = {
 #: the segment's dimensions, each a Subscriber column of codes
 DIMENSIONS = {"industries": INDUSTRIES, "regions": REGIONS, "themes": THEMES}
 
-LANGUAGE_LABELS = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 def options(codes):

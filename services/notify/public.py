@@ -14,6 +14,7 @@ from services.notify import interests, subscribers
 from services.notify.models import SubscriberStatus, db
 from services.notify.schemas import PreferencesSchema, SubscribeSchema
 from shared import tokens
+from shared.web.i18n import LANGUAGE_LABELS
 from shared.web.messages import translate_errors
 
 #: the hidden field only bots fill in
@@ -28,7 +29,7 @@ def page(template, status=200, **context):
     context.setdefault("industry_options", interests.options(interests.INDUSTRIES))
     context.setdefault("region_options", interests.options(interests.REGIONS))
     context.setdefault("theme_options", interests.options(interests.THEMES))
-    context.setdefault("language_options", list(interests.LANGUAGE_LABELS.items()))
+    context.setdefault("language_options", list(LANGUAGE_LABELS.items()))
     return render_template(template, **context), status
 
 

@@ -131,14 +131,27 @@ def _budget_forum(now):
     return event
 
 
+#: the demo organisations (name, industry, size, region), by registrant number; the last
+#: says nothing of itself
+PROFILES = [("Hoivapalvelu Oy", "elderly_care", "small", "north"),
+            ("Avustajapalvelu Apu ry", "disability", "micro", "south"),
+            ("Mielenterveyskeskus Tasapaino Oy", "mental_health", "medium", "centre"),
+            ("Kotihoito Kaikille Oy", "home_care", "large", "east"),
+            ("Perhetyö Pesä Oy", "child_family", "small", "west"),
+            ("Palvelutalo Päivärinne Oy", "elderly_care", "medium", "north"),
+            ("Toiminimi Hyvä Arki", None, None, None)]
+
+
 def _registration(event, number, name, mode=AttendanceMode.ONSITE,
                   status=RegistrationStatus.CONFIRMED, **fields):
-    """A demo registrant's row (no emails)."""
+    """A demo registrant's row (no emails), its organisation's profile varied by ``number``."""
     now = utcnow()
+    profile = dict(zip(("organisation", "industry", "organisation_size", "region"),
+                       PROFILES[number % len(PROFILES)], strict=True))
+    fields = {**profile, **fields}
     email = f"{name.split()[0].lower()}.{number}@palveluntuottaja.example"
     db.session.add(Registration(
-        event_id=event.id, name=name, email=email, organisation=fields.pop("organisation",
-                                                                         "Hoivapalvelu Oy"),
+        event_id=event.id, name=name, email=email,
         municipality=fields.pop("municipality", "Kuopio"), attendance_mode=mode, status=status,
         privacy_consent_at=now, manage_token=tokens.random_token(), locale="fi",
         waitlisted_at=now + dt.timedelta(seconds=number)

@@ -118,8 +118,8 @@ def invited(event, invitation):
     """An invitation to a targeted session, with its registration link."""
     context = _event_context(event)
     context["invitation_url"] = links.invitation_url(event.id, invitation.token)
-    emit(db.session, OutboxMessage, notify.SEND_EMAIL, to=invitation.email, locale="fi",
-         template="registration_invitation", context=context)
+    emit(db.session, OutboxMessage, notify.SEND_EMAIL, to=invitation.email,
+         locale=invitation.locale, template="registration_invitation", context=context)
 
 
 def request_subscription(registration):
@@ -196,7 +196,8 @@ def _tell_everyone(event, template, extra):
     for invitation in invitations:
         context = {**_event_context(event), **extra,
                    "invitation_url": links.invitation_url(event.id, invitation.token)}
-        emit(db.session, OutboxMessage, notify.SEND_EMAIL, to=invitation.email, locale="fi",
+        emit(db.session, OutboxMessage, notify.SEND_EMAIL, to=invitation.email,
+             locale=invitation.locale,
              template=template, context=context, attachments=[_ics_attachment(None, event)])
     return len(registrations) + len(invitations)
 

@@ -7,7 +7,7 @@ is :mod:`shared.spreadsheets`'.
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from services.registration.forms import LABELS
+from services.registration.forms import LABELS, PROFILE
 from shared.spreadsheets import csv_text
 
 
@@ -22,12 +22,20 @@ def answer_cell(value):
     return "" if value is None else str(value)
 
 
+def profile_cell(registration, name):
+    """The label of the registration's ``name`` profile code (industry, size, region), or ""."""
+    code = getattr(registration, name)
+    return str(PROFILE[name].get(code, code)) if code else ""
+
+
 def _header(event):
     """The column titles."""
     return [
         _("Name"), _("Email address"), _("Organisation"), _("Business ID"), _("Municipality"),
         _("Attendance"), _("Status"), _("Registered"), _("Dietary needs"),
         _("Accessibility needs"), _("Newsletter"), _("Checked in"),
+        # after the older columns, so a spreadsheet made for those still finds them
+        _("Industry"), _("Size of the organisation"), _("Area of the county"),
         *[q.label for q in event.questions],
     ]
 
@@ -43,6 +51,7 @@ def _row(event, registration):
         format_datetime(registration.created_at, "short"), registration.dietary_needs,
         registration.accessibility_needs, answer_cell(registration.newsletter_opt_in),
         format_datetime(registration.checked_in_at, "short") if registration.checked_in_at else "",
+        *[profile_cell(registration, name) for name in PROFILE],
         *[answer_cell(answers.get(str(q.id))) for q in event.questions],
     ]
 

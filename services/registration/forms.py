@@ -24,6 +24,7 @@ from services.registration.models import (
 )
 from shared.localtime import LocalDateTime, helsinki, to_local_input  # noqa: F401 - used by the views
 from shared.validators import PlainText
+from shared.vocabulary import INDUSTRIES, REGIONS, SIZES
 from shared.web.fields import UNKNOWN, Id, Text
 from shared.web.messages import translate_errors
 
@@ -63,8 +64,9 @@ LABELS = {
 }
 
 #: the form fields of the registration schema that are plain text
-TEXT_FIELDS = ("name", "email", "organisation", "business_id", "municipality", "attendance_mode",
-               "dietary_needs", "accessibility_needs")
+TEXT_FIELDS = ("name", "email", "organisation", "business_id", "municipality", "industry",
+               "organisation_size", "region", "attendance_mode", "dietary_needs",
+               "accessibility_needs")
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 CHECKED = ("y", "on", "true", "1", "yes")
 
@@ -72,6 +74,16 @@ CHECKED = ("y", "on", "true", "1", "yes")
 def options(group):
     """(value, label) pairs of one LABELS group, for radios and selects."""
     return [(value.value, label) for value, label in LABELS[group].items()]
+
+
+#: the registrant organisation's optional profile: {field: its vocabulary}
+PROFILE = {"industry": INDUSTRIES, "organisation_size": SIZES, "region": REGIONS}
+NOT_GIVEN = _l("Not given")
+
+
+def profile_options():
+    """{field: (value, label) pairs} of the profile's selects, "not given" first."""
+    return {name: [("", NOT_GIVEN), *vocabulary.items()] for name, vocabulary in PROFILE.items()}
 
 
 def pairs(values):

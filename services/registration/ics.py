@@ -22,7 +22,7 @@ def event_calendar(event, registration=None):
     cal.add("version", "2.0")
     cancelled = event.status == EventStatus.CANCELLED
     cal.add("method", "CANCEL" if cancelled else "PUBLISH")
-    cal.add_component(_vevent(event, registration))
+    cal.add_component(vevent(event, registration))
     return cal.to_ical()
 
 
@@ -31,24 +31,24 @@ def uid(event):
     return f"event-{event.id}@foorumi"
 
 
-def _vevent(event, registration):
-    """The VEVENT of an event."""
-    vevent = VEvent()
-    vevent.add("uid", uid(event))
-    vevent.add("dtstamp", utcnow())
-    vevent.add("sequence", event.sequence or 0)
-    vevent.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
-    vevent.add("dtstart", event.starts_at)
-    vevent.add("dtend", event.ends_at)
-    vevent.add("summary", event.title)
-    vevent.add("url", links.event_url(event.id))
+def vevent(event, registration=None):
+    """The VEVENT of an event (the registration's, with its join link for a remote attendee)."""
+    entry = VEvent()
+    entry.add("uid", uid(event))
+    entry.add("dtstamp", utcnow())
+    entry.add("sequence", event.sequence or 0)
+    entry.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    entry.add("dtstart", event.starts_at)
+    entry.add("dtend", event.ends_at)
+    entry.add("summary", event.title)
+    entry.add("url", links.event_url(event.id))
     remote = registration is not None and registration.attendance_mode == AttendanceMode.REMOTE
     if remote and event.remote_join_url:
-        vevent.add("location", event.remote_join_url)
+        entry.add("location", event.remote_join_url)
     elif event.venue:
-        vevent.add("location", event.venue)
+        entry.add("location", event.venue)
     lines = [links.event_url(event.id)]
     if registration is not None:
         lines.append(links.manage_url(registration.manage_token))
-    vevent.add("description", "\n".join(lines))
-    return vevent
+    entry.add("description", "\n".join(lines))
+    return entry

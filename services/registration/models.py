@@ -296,6 +296,8 @@ class Invitation(Base):
     email: Mapped[str] = mapped_column(sa.String(254))
     #: the secret in the invitation link
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: the language the invitee is emailed in (the invitation, and any change or cancellation)
+    locale: Mapped[str] = mapped_column(sa.String(2), default="fi", server_default="fi")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -321,6 +323,13 @@ class Registration(Base):
     #: Y-tunnus, validated with its check digit; optional
     business_id: Mapped[str | None] = mapped_column(sa.String(9), default=None)
     municipality: Mapped[str] = mapped_column(sa.String(100))
+    #: the organisation's industry, a code of ``shared.vocabulary.INDUSTRIES``; optional
+    industry: Mapped[str | None] = mapped_column(sa.String(20), default=None)
+    #: the organisation's size class, a code of ``shared.vocabulary.SIZES``; optional
+    organisation_size: Mapped[str | None] = mapped_column(sa.String(20), default=None)
+    #: the county's area the organisation works in, a code of ``shared.vocabulary.REGIONS``;
+    #: optional
+    region: Mapped[str | None] = mapped_column(sa.String(20), default=None)
     attendance_mode: Mapped[AttendanceMode] = mapped_column(_enum(AttendanceMode))
     status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus))
     #: question id (as string) -> the answer (str, list of str, or bool)

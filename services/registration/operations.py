@@ -144,8 +144,9 @@ def _new_registration(event, data, email, locale):
     return Registration(
         event_id=event.id, event=event, email=email, name=data["name"],
         organisation=data["organisation"], business_id=data.get("business_id") or None,
-        municipality=data["municipality"], answers=data.get("answers") or {},
-        dietary_needs=data.get("dietary_needs") or "",
+        municipality=data["municipality"], industry=data.get("industry"),
+        organisation_size=data.get("organisation_size"), region=data.get("region"),
+        answers=data.get("answers") or {}, dietary_needs=data.get("dietary_needs") or "",
         accessibility_needs=data.get("accessibility_needs") or "",
         privacy_consent_at=utcnow(), newsletter_opt_in=bool(data.get("newsletter_opt_in")),
         locale=locale, manage_token=tokens.random_token(),
@@ -323,15 +324,17 @@ def check_in(registration, attended=True):
     db.session.flush()
 
 
-def invite(event, email):
-    """Invite ``email`` to a targeted session (once); the invitation email carries the link."""
+def invite(event, email, locale="fi"):
+    """Invite ``email`` to a targeted session (once), emailed in ``locale``; the invitation
+    email carries the link. A second invitation of the same address changes nothing."""
     email = email.strip().lower()
     existing = db.session.scalar(
         sa.select(Invitation).where(Invitation.event_id == event.id, Invitation.email == email)
     )
     if existing is not None:
         return existing, False
-    invitation = Invitation(event_id=event.id, email=email, token=tokens.random_token())
+    invitation = Invitation(event_id=event.id, email=email, token=tokens.random_token(),
+                            locale=locale)
     db.session.add(invitation)
     db.session.flush()
     emails.invited(event, invitation)

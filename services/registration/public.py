@@ -151,7 +151,7 @@ def _form(event, invitation, values, errors, status=200):
     """The registration form, with the user's input and errors when it came back."""
     return page("registration/public/register.html", status, event=event, values=values,
                 errors=errors, invitation=invitation, honeypot=HONEYPOT,
-                mode_options=forms.options("mode"))
+                mode_options=forms.options("mode"), profile_options=forms.profile_options())
 
 
 def _notice(event, title, message, status, invitation=None):

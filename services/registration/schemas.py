@@ -22,6 +22,7 @@ from marshmallow import (
 from services.registration import links, operations, queries
 from services.registration.models import AttendanceMode, QuestionKind
 from shared.validators import BusinessId, PlainText
+from shared.vocabulary import INDUSTRIES, REGIONS, SIZES
 from shared.web.api import ErrorSchema  # noqa: F401 - the API's documented error answer
 from shared.web.fields import REQUIRED, EmailAddress, Text
 
@@ -41,6 +42,21 @@ class OptionalBusinessId(fields.String):
         """The checked business ID, or None for a blank one."""
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         return BusinessId()(text) if text else None
+
+
+class OptionalCode(fields.String):
+    """One code of a vocabulary (``shared.vocabulary``) or nothing: blank and null load as None,
+    anything else is refused with ``error``. Left out, it is left out of the loaded data."""
+
+    def __init__(self, vocabulary, error, **kwargs):
+        super().__init__(allow_none=True, metadata={"enum": list(vocabulary)}, **kwargs)
+        self.codes, self.error = tuple(vocabulary), error
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """The code, or None for a blank one; anything but a code's text is ``error``."""
+        if not isinstance(value, str) or value.strip() not in ("", *self.codes):
+            raise ValidationError([self.error])
+        return value.strip() or None
 
 
 class Consent(fields.Boolean):
@@ -163,6 +179,9 @@ class RegistrationSchema(Schema):
         validate=validate.OneOf([m.value for m in AttendanceMode],
                                 error=_l("Choose on-site or remote attendance.")),
     )
+    industry = OptionalCode(INDUSTRIES, _l("Choose one of the industries."))
+    organisation_size = OptionalCode(SIZES, _l("Choose one of the size classes."))
+    region = OptionalCode(REGIONS, _l("Choose one of the areas."))
     answers = Answers()
     dietary_needs = Text(500, multiline=True, load_default="", allow_none=True)
     accessibility_needs = Text(500, multiline=True, load_default="", allow_none=True)
@@ -230,6 +249,9 @@ class RegistrationViewSchema(RegistrationCreatedSchema):
     organisation = fields.String()
     business_id = fields.String(allow_none=True)
     municipality = fields.String()
+    industry = fields.String(allow_none=True)
+    organisation_size = fields.String(allow_none=True)
+    region = fields.String(allow_none=True)
     answers = fields.Dict(keys=fields.String())
     dietary_needs = fields.String()
     accessibility_needs = fields.String()

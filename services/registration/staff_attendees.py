@@ -16,6 +16,7 @@ from services.registration.models import (
 )
 from services.registration.public import page
 from services.registration.staff_common import event_page, get_or_404, secretary, to_event
+from shared.config import LANGUAGES
 
 #: the most addresses one invitation form takes
 MAX_INVITATIONS = 500
@@ -44,7 +45,11 @@ def invite(event_id):
     error = _invitation_errors(event, valid, invalid)
     if error:
         return event_page(event, {"emails": [error]}, request.form, 422)
-    new = sum(1 for email in valid if operations.invite(event, email)[1])
+    locale = request.form.get("locale") or "fi"
+    if locale not in LANGUAGES:
+        return event_page(event, {"locale": [_("Choose the invitation's language.")]},
+                          request.form, 422)
+    new = sum(1 for email in valid if operations.invite(event, email, locale)[1])
     db.session.commit()
     flash(_("%(new)s invitations sent, %(old)s already invited.", new=new, old=len(valid) - new),
           "success")

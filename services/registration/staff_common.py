@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from flask import abort, redirect, request, url_for
 
 from services.registration import captions, emails, forms, operations, policy, queries
-from services.registration.cycle import numbers
+from services.registration.cycle import milestones, numbers
 from services.registration.models import EventKind, EventStatus, Invitation, Theme, db
 from services.registration.public import page
 from shared.auth import current_staff, login_required
 from shared.db import utcnow
+from shared.web.i18n import LANGUAGE_LABELS
 
 secretary = login_required("secretary")
 
@@ -47,6 +48,7 @@ def event_page(event, errors=None, values=None, status=200):
         is_admin=is_admin(), caption_deadline=captions.deadline(event),
         caption_state=captions.deadline_state(event, utcnow()),
         caption_days=numbers.of_event(event).caption_deadline_days,
+        cycle=milestones.timeline(event), language_labels=LANGUAGE_LABELS,
     )
 
 

@@ -1,5 +1,6 @@
 """The frame of every service's Flask app: settings, database, i18n, security, errors, limits."""
 
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -77,10 +78,14 @@ def wsgi_app(factory):
     """``factory()`` for a WSGI server; unsafe settings stop the server with one clear line.
 
     Exit status 4 is gunicorn's "app failed to load": its master stops instead of restarting
-    the worker for ever.
+    the worker for ever. Once built, what exists is frozen (``gc.freeze``): the app, its
+    templates, catalogs and mappers leave the collector's generations, so a full collection
+    during a request no longer walks them (pauses of ~100 ms in bench figure c's p95).
     """
     try:
-        return factory()
+        app = factory()
     except config.ConfigError as exc:
         print(f"foorumi: {exc}", file=sys.stderr, flush=True)
         raise SystemExit(4) from None
+    gc.freeze()
+    return app

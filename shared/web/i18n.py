@@ -14,6 +14,9 @@ from shared.config import LANGUAGES
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 COOKIE = "foorumi_lang"
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+#: each language by its own name, for a form's choice of language (not translated: a reader
+#: finds their own language in it)
+LANGUAGE_LABELS = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 babel = Babel()
 

@@ -3,10 +3,10 @@ a targeted session with invitees are rescheduled and then cancelled, and a third
 targeted session, all through the staff pages and the staff API.
 
 Registration's outbox is delivered by hand to each receiving task of ``shared.contracts.ROUTES``
-in-process (memo's receivers aside: the memo service is not part of this flow), so every email
-is rendered and recorded by notify's real ``notify.send_email`` and each one's language, text
-and attached .ics is read back from what notify would send. Feedback's topics and notify's feed
-and plan are then checked against each message.
+in-process, so every email is rendered and recorded by notify's real ``notify.send_email`` and
+each one's language, text and attached .ics is read back from what notify would send.
+Feedback's topics, notify's feed and plan, memo's copy of the forum and registration's own
+milestones are then checked against each message.
 """
 
 import datetime as dt
@@ -21,6 +21,9 @@ from services.feedback import tasks as feedback_tasks
 from services.feedback import topics as feedback_topics
 from services.feedback.models import Forum, Topic
 from services.feedback.models import db as feedback_db
+from services.memo import tasks as memo_tasks
+from services.memo.models import Forum as MemoForum
+from services.memo.models import db as memo_db
 from services.notify import tasks as notify_tasks
 from services.notify.models import Announcement, OutgoingEmail, PlannedForum
 from services.notify.models import db as notify_db
@@ -42,6 +45,9 @@ TASKS = {
     "notify.withdraw_cancelled_forum": ("notify", notify_tasks.withdraw_cancelled_forum),
     "notify.send_email": ("notify", notify_tasks.send_email),
     "notify.request_subscription": ("notify", notify_tasks.request_subscription),
+    "memo.sync_forum": ("memo", memo_tasks.sync_forum),
+    "memo.follow_event_change": ("memo", memo_tasks.follow_event_change),
+    "memo.close_cancelled_forum": ("memo", memo_tasks.close_cancelled_forum),
 }
 SUBJECTS = {
     "registration_event_changed": {"fi": "Muuttunut: ", "sv": "Ändrat: ", "en": "Changed: "},
@@ -62,8 +68,8 @@ def _fast(fast_passwords):  # noqa: F811 - the fixture imported above
 
 @pytest.fixture
 def suite(make_app):
-    """{service: app} of registration, feedback and notify on the same test databases."""
-    return {name: make_app(name) for name in ("registration", "feedback", "notify")}
+    """{service: app} of the four services on the same test databases."""
+    return {name: make_app(name) for name in ("registration", "feedback", "notify", "memo")}
 
 
 def deliver(suite):
@@ -79,8 +85,6 @@ def deliver(suite):
         messages = [(row.topic, row.payload) for row in rows]
     for topic, payload in messages:
         for task_name in ROUTES[topic]:
-            if task_name.startswith("memo."):
-                continue
             service, task = TASKS[task_name]
             with suite[service].app_context():
                 task(payload)
@@ -162,6 +166,13 @@ def window_states(suite, event_id, at):
     with suite["feedback"].app_context():
         forum = feedback_db.session.get(Forum, event_id)
         return [feedback_topics.window_state(topic, at) for topic in forum.topics]
+
+
+def memo_forum(suite, event_id):
+    """(starts_at, cancelled_at) of memo's copy of the forum."""
+    with suite["memo"].app_context():
+        copy = memo_db.session.get(MemoForum, event_id)
+        return copy.starts_at, copy.cancelled_at
 
 
 def feed(suite):
@@ -247,6 +258,10 @@ def test_a_rescheduled_then_cancelled_forum_and_session_reach_everyone(suite):
     assert window_states(suite, forum, during) == ["not_open_yet", "not_open_yet"]
     plan_row = planned(suite)[forum]
     assert plan_row.starts_at == moved and plan_row.cancelled_at is None
+    assert memo_forum(suite, forum) == (moved, None)
+    due = {m["key"]: m["due_at"] for m in suite["registration"].test_client().get(
+        f"/api/v1/events/{forum}/milestones").json["milestones"]}
+    assert due["comments_close"] == (moved + dt.timedelta(hours=3, days=7)).isoformat()
     with suite["notify"].app_context():
         item = notify_db.session.scalars(sa.select(Announcement)).one()
         assert str(moved.year) in item.summary.splitlines()[0]
@@ -290,6 +305,7 @@ def test_a_rescheduled_then_cancelled_forum_and_session_reach_everyone(suite):
     milestones = suite["registration"].test_client().get(
         f"/api/v1/events/{forum}/milestones").json["milestones"]  # what notify's plan shows
     assert {m["state"] for m in milestones} <= {"done", "cancelled"}
+    assert memo_forum(suite, forum)[1] is not None  # no memo will be drafted for it
 
     public = suite["registration"].test_client()
     page = public.get(f"/events/{forum}", headers={"Accept-Language": "fi"}).get_data(as_text=True)

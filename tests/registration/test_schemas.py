@@ -310,8 +310,9 @@ def test_event_summary_without_registrations_counts_zero():
         0, 0, 0)
 
 
-def test_event_detail_has_agenda_materials_questions_and_no_secrets():
-    data = EventDetailSchema().dump(_event_with_everything())
+def test_event_detail_has_agenda_materials_questions_and_no_secrets(app):
+    with app.app_context():  # the checked-in count is read from the database
+        data = EventDetailSchema().dump(_event_with_everything())
 
     assert data["description"] == "Text"
     assert data["agenda"] == [{

@@ -7,8 +7,9 @@ its captions, to the recording's expiry in March. At each step it waits for what
 by themselves (beat's ticks, the outbox relays, the messages between services, the emails on a
 real SMTP server) and asserts the milestone, the email and the dashboard check it leads to.
 
-Memo's own steps after the draft (review, publication, delivery) need people; their messages
-are covered by tests/registration/cycle/test_evidence.py.
+Memo's steps after the draft need people: the test signs the memo off as the working group and
+publishes it as the secretary in memo's app; the worker delivers it (the PDF fetched from memo
+over HTTP) and registration records the review, the publication and the delivery.
 """
 
 import contextlib
@@ -16,9 +17,12 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from services.feedback.models import Forum
 from services.feedback.models import db as feedback_db
+from services.memo import publishing, recipients, review
 from services.memo.models import Memo
 from services.memo.models import db as memo_db
 from services.registration import operations
@@ -26,13 +30,15 @@ from services.registration.cycle import compliance
 from services.registration.cycle.models import Milestone, MilestoneKey
 from services.registration.models import AgendaItem, Event, EventStatus
 from services.registration.models import db as registration_db
-from shared.auth import accounts_db
+from shared.auth import Role, accounts_db
 from shared.auth.accounts import by_email
 from shared.testing.clocked import SimulatedClock
 from shared.testing.databases import redis_url
 from shared.testing.fixtures import create_staff
 from shared.testing.waiting import wait_until
 from shared.testing.worker import BeatProcess, WorkerProcess
+from tests.memo.builders import staff as memo_staff
+from tests.memo.builders import working_group
 from tests.memo.sources import Services
 from tests.registration.builders import fast_passwords  # noqa: F401 - a fixture
 
@@ -122,7 +128,9 @@ def _publish_forum(app, secretary_email):
         secretary = accounts_db.session.merge(by_email(secretary_email))
         event = Event(title="Budget forum 2027", starts_at=STARTS, ends_at=ENDS, venue="Aluetalo",
                       onsite_capacity=10, status=EventStatus.DRAFT)
-        event.agenda_items = [AgendaItem(position=1, title="Budget 2027")]
+        event.agenda_items = [AgendaItem(position=1, title="Budget 2027",
+                                         presenter_name="Kaisa Kassa",
+                                         presenter_email="kaisa@county.example")]
         registration_db.session.add(event)
         registration_db.session.flush()
         operations.publish(event, secretary)
@@ -148,6 +156,31 @@ def _memo_of(app, event_id):
         memo = memo_db.session.scalar(sa.select(Memo.id).where(Memo.forum_id == event_id))
         memo_db.session.rollback()
         return memo
+
+
+def _serve_memo(services, on_broker):
+    """memo's app served beside registration and feedback (notify fetches the memo's PDF)."""
+    memo_app = on_broker("memo", PUBLIC_URL=services.url)
+    services.server.app = DispatcherMiddleware(NotFound(), {
+        "/registration": services.registration, "/feedback": services.feedback,
+        "/memo": memo_app})
+    return memo_app
+
+
+def _sign_off(memo_app, memo_id):
+    """The recipient list, a working group of three, two of whom approve; the memo's secretary."""
+    with memo_app.app_context():
+        recipients.add({"name": "Social and health board", "email": "board@county.example",
+                        "kind": "board"})
+        recipients.add({"name": "Regional government", "email": "government@county.example",
+                        "kind": "regional_government"})
+        members = working_group(3)
+        secretary = memo_staff(Role.SECRETARY)
+        review.submit_for_review(memo_db.session.get(Memo, memo_id), secretary)
+        for user in members[:2]:
+            review.approve(memo_id, user)
+        memo_db.session.commit()
+        return secretary
 
 
 def test_a_forum_goes_through_its_year_by_itself(year, smtp):
@@ -203,11 +236,26 @@ def test_a_forum_goes_through_its_year_by_itself(year, smtp):
     wait_until(lambda: _done(registration, event_id, K.COMMENTS_CLOSE), timeout=STEP,
                message="comments closed, from feedback.window_closed")
     assert _checks(registration, event_id)["comments"] == "green"
-    memo_app = on_broker("memo", PUBLIC_URL=services.url)
+    memo_app = _serve_memo(services, on_broker)
     wait_until(lambda: _memo_of(memo_app, event_id) is not None, timeout=STEP,
                message="memo's draft from the closed window")
     wait_until(lambda: _done(registration, event_id, K.MEMO_DRAFTED), timeout=STEP,
                message="the memo drafted milestone, from memo.drafted")
+    assert _checks(registration, event_id)["memo_reviewed"] == "grey"
+
+    # the working group signs it off, the secretary publishes it, notify delivers it
+    memo_secretary = _sign_off(memo_app, _memo_of(memo_app, event_id))
+    wait_until(lambda: _done(registration, event_id, K.MEMO_REVIEWED), timeout=STEP,
+               message="the memo reviewed milestone, from memo.approved")
+    with memo_app.app_context():
+        publishing.publish(_memo_of(memo_app, event_id), memo_secretary)
+        memo_db.session.commit()
+    for address in ("board@county.example", "government@county.example", "kaisa@county.example"):
+        smtp.recorder.wait_for(1, to=address, timeout=STEP)
+    wait_until(lambda: _done(registration, event_id, K.MEMO_DELIVERED), timeout=STEP,
+               message="the memo delivered milestone, from every memo.delivered")
+    checks = _checks(registration, event_id)
+    assert (checks["memo_reviewed"], checks["memo_delivered"]) == ("green", "green")
 
     # three days before the captions' deadline (14 days): amber, and the secretary told
     clock.move_to(ENDS + dt.timedelta(days=11, hours=1))

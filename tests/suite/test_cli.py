@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from foorumi.demo import DEMO_STAFF
+from services.registration.demo import EARLIER_FORUM
 from shared.config import SERVICES
 from shared.testing.smtp import free_port
 from shared.testing.waiting import wait_until
@@ -77,6 +78,15 @@ def test_migrate_makes_a_database_per_component(instance):
     assert again.returncode == 0, again.stderr
 
 
+def _memo_milestones(instance):
+    """{key: source} of the demo's earlier forum's done memo milestones."""
+    with sqlite3.connect(instance / "registration.sqlite") as conn:
+        return dict(conn.execute(
+            "SELECT m.key, m.source FROM milestones m JOIN events e ON e.id = m.event_id "
+            "WHERE e.title = ? AND m.key LIKE 'memo_%' AND m.done_at IS NOT NULL",
+            (EARLIER_FORUM,)).fetchall())
+
+
 def test_demo_prints_the_logins_and_is_idempotent(instance):
     first = foorumi(instance, "demo")
     assert first.returncode == 0, first.stderr
@@ -89,6 +99,10 @@ def test_demo_prints_the_logins_and_is_idempotent(instance):
     assert seeded["memo", "memos"] == 2 and seeded["memo", "group_members"] == 7
     assert seeded["memo", "recipients"] == 3 and seeded["memo", "follow_up_updates"] == 1
     assert _delivery_statuses(instance) == {"sent": 5}  # 2 boards, the government, 2 presenters
+    # the earlier forum's memo, as registration's milestones learned it from memo's messages
+    assert _memo_milestones(instance) == {
+        "memo_drafted": "memo.drafted", "memo_reviewed": "memo.approved",
+        "memo_published": "memo.published", "memo_delivered": "memo.delivered"}
 
     second = foorumi(instance, "demo")
     assert second.returncode == 0, second.stderr

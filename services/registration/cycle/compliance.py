@@ -24,7 +24,8 @@ from flask_babel import get_locale, get_timezone, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from services.registration.cycle import milestones, numbers
+from services.registration.cycle import clock, milestones, numbers
+from services.registration.cycle.clock import COUNTED  # noqa: F401 - the statistics count them too
 from services.registration.cycle.models import MilestoneKey, Series
 from services.registration.models import Event, EventKind, EventStatus, db
 from shared.db import utcnow
@@ -32,8 +33,6 @@ from shared.db import utcnow
 K = MilestoneKey
 #: the forums the dashboard shows (a draft has no public milestones yet)
 STATUSES = (EventStatus.PUBLISHED, EventStatus.HELD, EventStatus.CANCELLED)
-#: the forums that count towards a year's number (a cancelled one was not held)
-COUNTED = (EventStatus.PUBLISHED, EventStatus.HELD)
 #: the recipients a memo must reach (memo's recipient kinds)
 RECIPIENT_KINDS = {"board": _l("the boards"), "regional_government": _l("the regional government"),
                    "presenter": _l("the presenters")}
@@ -298,13 +297,16 @@ def _memo_reviewed(event, rows, _n, now):
 
 
 def _recipient_kinds(rows):
-    """The kinds of recipient the memo went to (the delivery's evidence, else the publication's)."""
-    for key in (K.MEMO_DELIVERED, K.MEMO_PUBLISHED):
-        milestone = rows.get(key)
-        recipients = (milestone.evidence or {}).get("recipients") if milestone else None
-        if recipients:
-            return {r.get("kind") for r in recipients if isinstance(r, dict)}
-    return set()
+    """The kinds of recipient the memo reached: the publication's recipients (``memo.published``
+    names each with its kind), narrowed to those a delivery reported sent once the deliveries
+    are recorded (``memo.delivered`` lists the addresses)."""
+    published, delivered = rows.get(K.MEMO_PUBLISHED), rows.get(K.MEMO_DELIVERED)
+    recipients = (published.evidence or {}).get("recipients", []) if published else []
+    sent = None
+    if delivered is not None and delivered.done_at is not None:
+        sent = {str(e).lower() for e in (delivered.evidence or {}).get("sent", [])} or None
+    return {r.get("kind") for r in recipients if isinstance(r, dict)
+            and (sent is None or str(r.get("email", "")).lower() in sent)}
 
 
 def _memo_delivered(event, rows, _n, now):
@@ -346,7 +348,8 @@ def year_check(series, year, count, now=None):
     elif count >= low:
         state, text = _verdict("green")
     else:  # too few: decided for a past year, still fillable this year, not yet for later ones
-        state, text = _verdict("red" if year < now.year else "amber" if year == now.year
+        this_year = clock.local_year(now)
+        state, text = _verdict("red" if year < this_year else "amber" if year == this_year
                                else "grey")
     evidence = (Evidence(ngettext("%(num)d forum; the range is %(low)s–%(high)s",
                                   "%(num)d forums; the range is %(low)s–%(high)s", count,
@@ -366,29 +369,27 @@ def _forums(series_id, year):
 
 
 def filtered(query, series_id, year):
-    """``query`` of events narrowed to a series and a year (UTC, as ``Event.year``)."""
+    """``query`` of events narrowed to a series and a year (Helsinki, as the annual clock)."""
     if series_id is not None:
         query = query.where(Event.series_id == series_id)
     if year is not None:
-        start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
-        query = query.where(Event.starts_at >= start, Event.starts_at < start.replace(year=year + 1))
+        start, end = clock.year_bounds(year)
+        query = query.where(Event.starts_at >= start, Event.starts_at < end)
     return query
 
 
 def _counts(series_id, year):
-    """{(series_id, year): forums held or published} in one grouped statement."""
-    year_of = sa.extract("year", Event.starts_at)
-    query = (sa.select(Event.series_id, year_of, sa.func.count(Event.id))
-             .where(Event.kind == EventKind.FORUM, Event.status.in_(COUNTED))
-             .group_by(Event.series_id, year_of))
-    return {(sid, int(y)): n for sid, y, n in db.session.execute(filtered(query, series_id, year))}
+    """{(series_id, Helsinki year): forums held or published}, counted as the annual clock
+    counts them (:func:`.clock.forums_per_year`, one statement)."""
+    return {(sid, y): n for (sid, y), n in clock.forums_per_year().items()
+            if series_id in (None, sid) and year in (None, y)}
 
 
 def _years(series_id, year, forums, now):
     """A row per (series, year) that has a forum, or the filter's year of each series."""
     counts = _counts(series_id, year)
     series = {s.id: s for s in db.session.scalars(sa.select(Series).order_by(Series.name))}
-    keys = set(counts) | {(f.series_id, f.year) for f in forums}
+    keys = set(counts) | {(f.series_id, clock.local_year(f.starts_at)) for f in forums}
     if year is not None:
         keys |= {(sid, year) for sid in series if series_id in (None, sid)}
     ordered = sorted(keys, key=lambda k: (k[1], series[k[0]].name if k[0] in series else ""))

@@ -103,7 +103,8 @@ def schedule(event):
     """Create the forum's milestone rows and set their due dates; flush.
 
     A targeted session has no public milestones: making a forum targeted removes those not done
-    (done ones stay as the record of what happened). Returns {key: Milestone}.
+    (done ones stay as the record of what happened). A milestone whose due date moves is
+    notified again (its due and late emails are forgotten). Returns {key: Milestone}.
     """
     rows = by_key(event)
     if event.kind != EventKind.FORUM:
@@ -117,6 +118,9 @@ def schedule(event):
         if milestone is None:
             milestone = rows[key] = Milestone(key=key)
             event.milestones.append(milestone)
+        if milestone.due_at != due_at and milestone.due_at is not None:
+            # a moved date is told again: the due and late emails follow the new date
+            milestone.due_notified_at = milestone.late_notified_at = None
         milestone.due_at = due_at
     db.session.flush()
     return rows
@@ -158,6 +162,19 @@ def reopen(event, key):
     milestone.evidence = {"before": before}
     milestone.due_notified_at = milestone.late_notified_at = None
     db.session.flush()
+
+
+def timeline(event, now=None):
+    """The forum's milestones in due order for a staff page: [{key, label, due_at, state,
+    state_text, done_at, done_by, source}] (empty for an event with none)."""
+    now = now or utcnow()
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    order = list(MilestoneKey)
+    rows = sorted(event.milestones, key=lambda m: (m.due_at or far, order.index(m.key)))
+    return [{"key": m.key, "label": LABELS[m.key], "due_at": m.due_at, "done_at": m.done_at,
+             "done_by": m.done_by, "source": m.source,
+             "state": (found := state(m, event.status, now)), "state_text": STATES[found]}
+            for m in rows]
 
 
 def state(milestone, event_status, now=None):

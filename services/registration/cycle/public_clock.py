@@ -109,7 +109,7 @@ def clock_ics(slug, year):
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", _("%(series)s: annual clock %(year)s", series=item.name, year=year))
     for event in clock.year_forums(item, year, PUBLIC):
-        cal.add_component(ics._vevent(event, None))  # noqa: SLF001 - the event's one VEVENT
+        cal.add_component(ics.vevent(event))
     plan = clock.plan_of(item, year)
     for meeting in plan.meetings if plan else []:
         cal.add_component(_meeting_vevent(meeting))

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from services.registration.cycle import compliance
+from services.registration.cycle import clock, compliance
 from services.registration.cycle.schemas_compliance import ComplianceQuery
 from services.registration.forms import LABELS, form_errors
 from services.registration.public import page
@@ -78,7 +78,7 @@ def _rows(board):
     years = {(row.series.id if row.series else None, row.year): row.check for row in board.years}
     for row in board.forums:
         event = row.event
-        checks = [*row.checks, years[(event.series_id, event.year)]]
+        checks = [*row.checks, years[(event.series_id, clock.local_year(event.starts_at))]]
         yield [event.title, event.series.name if event.series else "",
                compliance.when_text(event.starts_at), compliance.tr(LABELS["status"][event.status]),
                *[cell for check in checks for cell in (check.text, evidence_text(check))]]

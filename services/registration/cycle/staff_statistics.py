@@ -1,5 +1,6 @@
 """The participation statistics' staff pages: of the forums of a series and a year, and of one
-forum. Each figure is a server-drawn SVG bar chart with the same figures in a table beside it.
+forum. Each figure is a server-drawn SVG bar chart with the same figures in a table beside it;
+when feedback does not answer, the page still answers and says the comment figures are missing.
 
 Every staff role may look (admins pass). ``?series=<slug>&year=<yyyy>`` filters as on the
 compliance dashboard; a bad filter answers 422 with the error next to its field.
@@ -25,8 +26,16 @@ REGISTRATIONS = _l("Registrations by attendance mode and status")
 ATTENDANCE = _l("Confirmed registrations and check-ins")
 MUNICIPALITIES = _l("Organisations registered, by municipality")
 PER_FORUM = _l("Registrations per forum")
+#: the organisation profile's charts: {field: (chart id, title)}
+PROFILE_CHARTS = {
+    "industry": ("chart-industries", _l("Organisations registered, by industry")),
+    "organisation_size": ("chart-sizes", _l("Organisations registered, by size")),
+    "region": ("chart-regions", _l("Organisations registered, by area of the county")),
+}
+COMMENTS = _l("Comments by status")
 ORGANISATIONS = _l("Organisations")
 REGISTRATIONS_UNIT = _l("Registrations")
+COMMENTS_UNIT = _l("Comments")
 
 
 def register(app):
@@ -40,7 +49,11 @@ def charts(figures, per_forum=True):
                        REGISTRATIONS_UNIT),
              bar_chart("chart-attendance", ATTENDANCE, figures.attendance, REGISTRATIONS_UNIT),
              bar_chart("chart-municipalities", MUNICIPALITIES, figures.municipalities,
-                       ORGANISATIONS)]
+                       ORGANISATIONS),
+             *(bar_chart(chart_id, title, figures.profile[name], ORGANISATIONS)
+               for name, (chart_id, title) in PROFILE_CHARTS.items())]
+    if figures.comments is not None:
+        found.append(bar_chart("chart-comments", COMMENTS, figures.comments, COMMENTS_UNIT))
     if per_forum:
         found.append(bar_chart("chart-forums", PER_FORUM,
                                [(event.title, n) for event, n in figures.per_forum],
@@ -61,11 +74,11 @@ def show_statistics():
         query = ComplianceQuery().load(request.args)
     except ValidationError as err:
         return page(TEMPLATE, 422, event=None, charts=[], errors=form_errors(err.messages),
-                    values=request.args, series_options=_options())
+                    values=request.args, series_options=_options(), comments_missing=False)
     series = query["series"]
     figures = statistics.of_forums(series.id if series else None, query["year"])
     return page(TEMPLATE, event=None, charts=charts(figures), errors={}, values=request.args,
-                series_options=_options())
+                series_options=_options(), comments_missing=figures.comments is None)
 
 
 @bp.route("/events/<int:event_id>/statistics")
@@ -73,5 +86,6 @@ def show_statistics():
 def show_event_statistics(event_id):
     """The figures of one event."""
     event = get_or_404(Event, event_id)
-    return page(TEMPLATE, event=event, charts=charts(statistics.of_event(event), False),
-                errors={}, values={}, series_options=[])
+    figures = statistics.of_event(event)
+    return page(TEMPLATE, event=event, charts=charts(figures, False), errors={}, values={},
+                series_options=[], comments_missing=figures.comments is None)

@@ -1,9 +1,10 @@
-"""Participation figures of forums, from registration's own tables: registrations by attendance
-mode and status, who checked in at the door, and the organisations by municipality.
+"""Participation figures of forums: registrations by attendance mode and status, who checked in
+at the door, the organisations by municipality, industry, size and area (registration's own
+tables), and the comments by status (feedback's, read over its JSON API).
 
-For one forum or for a filter (a series, a year), each in a fixed number of grouped statements.
-Comments by status live in feedback, and a provider's industry and size are not asked at
-registration, so neither is here.
+For one forum or for a filter (a series, a year), each in a fixed number of grouped statements
+and one request to feedback. Organisations are counted by name (case and spaces aside) among the
+active registrations; one that gave no industry, size or area counts as "not given".
 """
 
 import dataclasses
@@ -11,8 +12,9 @@ import dataclasses
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from services.registration.cycle import comment_counts
 from services.registration.cycle.compliance import COUNTED, filtered
-from services.registration.forms import LABELS
+from services.registration.forms import LABELS, NOT_GIVEN, PROFILE
 from services.registration.models import (
     AttendanceMode,
     Event,
@@ -24,6 +26,17 @@ from services.registration.models import (
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 CHECKED_IN = _l("%(mode)s, checked in")
+#: what the statistics call feedback's comment statuses, in their order (the same words as
+#: feedback's own pages); a status feedback adds later is shown by its code
+COMMENT_STATUSES = {
+    "unconfirmed": _l("Not confirmed by the author"),
+    "pending": _l("Waiting for moderation"),
+    "approved": _l("Published"),
+    "rejected": _l("Rejected"),
+    "hidden": _l("Hidden"),
+    "expired": _l("Expired"),
+}
+REPORTED = _l("Reported at least once")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +47,10 @@ class Figures:
     attendance: list
     municipalities: list
     per_forum: list
+    #: {"industry" | "organisation_size" | "region": [(label, organisations)]}, "not given" last
+    profile: dict
+    #: [(label, comments)] by status, then the reported ones; None: feedback did not answer
+    comments: list | None
 
 
 def _by_mode_status(event_ids):
@@ -69,13 +86,39 @@ def _attendance(event_ids):
 
 def _municipalities(event_ids):
     """[(municipality, organisations registered from it)], most first (active registrations)."""
-    organisation = sa.func.lower(sa.func.trim(Registration.organisation))
+    organisation = _organisation()
     rows = db.session.execute(
         sa.select(Registration.municipality, sa.func.count(sa.distinct(organisation)))
         .where(Registration.event_id.in_(event_ids), Registration.status.in_(ACTIVE))
         .group_by(Registration.municipality)
         .order_by(sa.func.count(sa.distinct(organisation)).desc(), Registration.municipality))
     return [(municipality, n) for municipality, n in rows]
+
+
+def _organisation():
+    """An organisation's name as counted (case and surrounding spaces aside)."""
+    return sa.func.lower(sa.func.trim(Registration.organisation))
+
+
+def _organisations_by(name, event_ids):
+    """[(label, organisations)] by the profile field ``name``, every code and "not given"."""
+    column = getattr(Registration, name)
+    found = dict(db.session.execute(
+        sa.select(column, sa.func.count(sa.distinct(_organisation())))
+        .where(Registration.event_id.in_(event_ids), Registration.status.in_(ACTIVE))
+        .group_by(column)).all())
+    vocabulary = PROFILE[name]
+    return [*((label, found.get(code, 0)) for code, label in vocabulary.items()),
+            (NOT_GIVEN, sum(n for code, n in found.items() if code not in vocabulary))]
+
+
+def comment_rows(counts):
+    """[(label, comments)] of feedback's ``counts`` ({status: n, "reported": n}), or None."""
+    if counts is None:
+        return None
+    statuses = [*COMMENT_STATUSES, *sorted(set(counts) - set(COMMENT_STATUSES) - {"reported"})]
+    return ([(COMMENT_STATUSES.get(status, status), counts.get(status, 0)) for status in statuses]
+            + [(REPORTED, counts.get("reported", 0))])
 
 
 def _per_forum(event_ids):
@@ -90,8 +133,12 @@ def _per_forum(event_ids):
 
 def _figures(event_ids):
     """The Figures of the events ``event_ids`` (a select or a list)."""
+    per_forum = _per_forum(event_ids)
+    counts = comment_counts.of_forums([event.id for event, _n in per_forum])
     return Figures(_by_mode_status(event_ids), _attendance(event_ids),
-                   _municipalities(event_ids), _per_forum(event_ids))
+                   _municipalities(event_ids), per_forum,
+                   {name: _organisations_by(name, event_ids) for name in PROFILE},
+                   comment_rows(counts))
 
 
 def of_forums(series_id=None, year=None):

@@ -63,7 +63,10 @@ def complete(event):
     done(event, K.MEMO_REVIEWED, closed + dt.timedelta(days=5), source="memo.approved")
     done(event, K.MEMO_PUBLISHED, closed + dt.timedelta(days=6), {"recipients": RECIPIENTS},
          source="memo.published")
-    done(event, K.MEMO_DELIVERED, closed + dt.timedelta(days=7), source="memo.delivered")
+    emails = [r["email"] for r in RECIPIENTS]
+    done(event, K.MEMO_DELIVERED, closed + dt.timedelta(days=7), {  # as the consumer records it
+        "memo_id": 1, "publication_id": 1, "recipients": emails, "sent": emails, "failed": []},
+        source="memo.delivered")
     event.status = EventStatus.HELD
     return event
 

@@ -196,3 +196,23 @@ def test_the_dashboard_runs_the_same_statements_for_5_and_25_forums(app, ctx):
     many = _statements(app, 20)
     assert few[1] == 5 and many[1] == 25
     assert few[0] == many[0] <= 8
+
+
+def test_a_forum_on_new_years_night_counts_in_the_helsinki_year_as_on_the_clock(ctx):
+    # 00:30 on 1 January 2026 in Helsinki is still 2025 in UTC
+    event = forum(dt.datetime(2025, 12, 31, 22, 30, tzinfo=dt.UTC))
+    db.session.flush()
+    board = compliance.dashboard(series_id=series().id, year=2026)
+    assert [f.event.id for f in board.forums] == [event.id]
+    [row] = board.years
+    assert (row.year, row.count) == (2026, 1)
+    assert compliance.dashboard(series_id=series().id, year=2025).forums == []
+
+
+def test_a_recipient_whose_copy_failed_does_not_count_as_reached(ctx):
+    event = complete(forum(NOW - 60 * DAY))
+    delivered = next(m for m in event.milestones if m.key == K.MEMO_DELIVERED)
+    government = next(r["email"] for r in RECIPIENTS if r["kind"] == "regional_government")
+    delivered.evidence = {**delivered.evidence,
+                          "sent": [e for e in delivered.evidence["sent"] if e != government]}
+    assert check(checks_of(event), "memo_delivered").state == "red"

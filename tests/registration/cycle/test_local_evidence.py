@@ -137,3 +137,19 @@ def test_a_state_is_late_only_past_due_without_evidence(ctx, create_event):
     assert milestones.state(close, event.status, close.due_at - dt.timedelta(days=1)) == "due"
     assert milestones.state(close, event.status, close.due_at + dt.timedelta(seconds=1)) == "late"
     assert milestones.state(close, EventStatus.CANCELLED, close.due_at) == "cancelled"
+
+
+def test_a_moved_due_date_is_notified_again(ctx, create_event):
+    event = draft(create_event)
+    operations.publish(event, staff("secretary"))
+    rows = milestones.by_key(event)
+    stamped = utcnow()
+    for row in rows.values():
+        row.due_notified_at = row.late_notified_at = stamped
+    milestones.schedule(event)  # nothing moved: the notices stand
+    assert rows[K.COMMENTS_CLOSE].due_notified_at == stamped
+    later = event.starts_at + dt.timedelta(days=14)
+    changes.edit(event, {"starts_at": later, "ends_at": later + dt.timedelta(hours=2)},
+                 staff("secretary"), reason="Moved to the council's week")
+    assert rows[K.COMMENTS_CLOSE].due_notified_at is None
+    assert rows[K.COMMENTS_CLOSE].late_notified_at is None

@@ -36,6 +36,26 @@ def test_invitations_are_sent_to_every_address_of_a_targeted_session(app, client
     assert "b@example.fi" in text(client.get(f"/staff/events/{event_id}"))
 
 
+def test_an_invitee_is_emailed_in_the_language_chosen_for_the_invitation(app, client, outbox):
+    event_id = add_event(app, kind=EventKind.TARGETED)
+    assert client.post(f"/staff/events/{event_id}/invitations", data={
+        "emails": "sv@example.fi", "locale": "sv"}).status_code == 302
+    assert client.post(f"/staff/events/{event_id}/invitations", data={
+        "emails": "fi@example.fi"}).status_code == 302  # Finnish unless chosen
+    sent = {p["to"]: p["locale"] for p in outbox("notify.send_email")}
+    assert sent == {"sv@example.fi": "sv", "fi@example.fi": "fi"}
+    assert "Svenska" in text(client.get(f"/staff/events/{event_id}"))
+
+
+def test_an_unknown_invitation_language_is_refused_next_to_its_field(app, client):
+    event_id = add_event(app, kind=EventKind.TARGETED)
+    response = client.post(f"/staff/events/{event_id}/invitations", data={
+        "emails": "a@example.fi", "locale": "de"})
+    assert response.status_code == 422
+    assert "Choose the invitation&#39;s language." in text(response)
+    assert count(app, Invitation) == 0
+
+
 @pytest.mark.parametrize(("kind", "status", "emails", "message"), [
     (EventKind.TARGETED, EventStatus.PUBLISHED, "ok@example.fi, not-an-address",
      "not valid email addresses: not-an-address"),
