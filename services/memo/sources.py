@@ -5,28 +5,18 @@ feedback's ``GET /api/v1/forums/<id>/comments``, the venue and attendance counts
 registration's ``GET /api/v1/events/<id>``.
 """
 
-import json
-import logging
-import urllib.error
-import urllib.request
-
 from flask import current_app
 
 from services.memo import links
 from services.memo.errors import SourceUnavailable
-
-log = logging.getLogger(__name__)
+from shared.web import client
 
 
 def get_json(url):
     """The JSON answer of ``url``; raises SourceUnavailable when it does not answer with JSON."""
-    timeout = current_app.config["MEMO_API_TIMEOUT_SECONDS"]
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - http(s) of our own APIs
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - our own APIs
-            return json.load(response)
-    except (OSError, urllib.error.URLError, ValueError) as exc:
-        log.warning("memo: %s did not answer: %s", url, exc)
+        return client.get_json(url, timeout=current_app.config["MEMO_API_TIMEOUT_SECONDS"])
+    except client.Unavailable as exc:
         raise SourceUnavailable() from exc
 
 

@@ -6,39 +6,27 @@ the communications plan asks for the milestones) and :func:`block` writes a Mark
 forum's date in Helsinki time, how one can attend, and the registration link.
 """
 
-import json
-import logging
-import urllib.error
-import urllib.parse
-import urllib.request
-
 from flask import current_app
 from flask_babel import gettext
 
 from shared.mail import format_period
+from shared.web.client import Unavailable, api_root, get_json
 
-log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 3.0
 
 
 def api_url():
     """The registration API's root."""
-    configured = current_app.config["REGISTRATION_API_URL"]
-    return (configured or current_app.config["PUBLIC_URL"].rstrip("/") + "/registration/api/v1"
-            ).rstrip("/")
+    config = current_app.config
+    return api_root(config["REGISTRATION_API_URL"], config["PUBLIC_URL"], "registration")
 
 
 def read(path, params=None, language=None):
     """The JSON answer of ``GET {api_url()}{path}?{params}`` (in ``language``, if given), or
     None when the registration API did not answer in TIMEOUT_SECONDS or not with JSON."""
-    query = f"?{urllib.parse.urlencode(params)}" if params else ""
-    headers = {"Accept": "application/json", **({"Accept-Language": language} if language else {})}
-    request = urllib.request.Request(f"{api_url()}{path}{query}", headers=headers)  # noqa: S310 - our own API
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - our own API
-            return json.load(response)
-    except (OSError, urllib.error.URLError, ValueError) as exc:
-        log.warning("notify: the registration API did not answer: %s", exc)
+        return get_json(f"{api_url()}{path}", params, TIMEOUT_SECONDS, language)
+    except Unavailable:
         return None
 
 

@@ -6,13 +6,11 @@ the answers up; a feedback that does not answer in ``STATISTICS_API_TIMEOUT_SECO
 with the expected JSON, gives None, and the statistics page says the figures are unavailable.
 """
 
-import json
 import logging
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from flask import current_app
+
+from shared.web.client import Unavailable, api_root, get_json
 
 log = logging.getLogger(__name__)
 #: the most ids feedback takes in one request
@@ -21,19 +19,14 @@ CHUNK = 100
 
 def api_url():
     """The root of feedback's JSON API."""
-    configured = current_app.config["FEEDBACK_API_URL"]
-    return (configured or current_app.config["PUBLIC_URL"].rstrip("/") + "/feedback/api/v1"
-            ).rstrip("/")
+    config = current_app.config
+    return api_root(config["FEEDBACK_API_URL"], config["PUBLIC_URL"], "feedback")
 
 
 def _get(ids):
-    """feedback's answer about ``ids``; raises ValueError or OSError when there is none."""
-    query = urllib.parse.urlencode({"forum_ids": ",".join(map(str, ids))})
-    request = urllib.request.Request(f"{api_url()}/comment-counts?{query}",  # noqa: S310 - our own API
-                                     headers={"Accept": "application/json"})
-    timeout = current_app.config["STATISTICS_API_TIMEOUT_SECONDS"]
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - our own API
-        data = json.load(response)
+    """feedback's answer about ``ids``; raises Unavailable or ValueError when there is none."""
+    data = get_json(f"{api_url()}/comment-counts", {"forum_ids": ",".join(map(str, ids))},
+                    timeout=current_app.config["STATISTICS_API_TIMEOUT_SECONDS"])
     if not isinstance(data, dict) or not isinstance(data.get("forums"), list):
         raise ValueError("not a comment-counts answer")
     return data["forums"]
@@ -55,7 +48,7 @@ def of_forums(event_ids):
         for start in range(0, len(ids), CHUNK):
             for forum in _get(ids[start:start + CHUNK]):
                 _add(total, forum)
-    except (OSError, urllib.error.URLError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (Unavailable, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("registration: feedback's comment counts did not answer: %s", exc)
         return None
     return total
