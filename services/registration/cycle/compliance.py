@@ -25,7 +25,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from services.registration.cycle import clock, milestones, numbers
-from services.registration.cycle.clock import COUNTED  # noqa: F401 - the statistics count them too
 from services.registration.cycle.models import MilestoneKey, Series
 from services.registration.models import Event, EventKind, EventStatus, db
 from shared.db import utcnow

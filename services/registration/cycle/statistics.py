@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from services.registration.cycle import comment_counts
-from services.registration.cycle.compliance import COUNTED, filtered
+from services.registration.cycle.clock import COUNTED
+from services.registration.cycle.compliance import filtered
 from services.registration.forms import LABELS, NOT_GIVEN, PROFILE
 from services.registration.models import (
     AttendanceMode,
